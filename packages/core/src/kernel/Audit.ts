@@ -1,0 +1,128 @@
+import { Context, DateTime, Effect, Layer, Schema } from "effect"
+import { type Actor, actorRef } from "./Actor.ts"
+import { canonicalJson, sha256Hex } from "./Digest.ts"
+import type { StorageError } from "./Errors.ts"
+import { AuditEventId } from "./Ids.ts"
+import { newId, type SecureRandom } from "./SecureRandom.ts"
+import { MemoryTable } from "./UnitOfWork.ts"
+
+/**
+ * The audit chain an event belongs to: its organization's, or the portal's own for events that
+ * precede an organization (registrations) or concern the operator.
+ */
+export const portalChain = "portal"
+
+/** The hash an empty chain starts from. */
+export const genesisHash = "0".repeat(64)
+
+/** An append-only record of one state change (DOMAIN §11), tamper-evident through `previousHash`. */
+export class AuditEvent extends Schema.Class<AuditEvent>("@cloudportal/core/AuditEvent")({
+  id: AuditEventId,
+  chain: Schema.String,
+  sequence: Schema.Int,
+  actor: Schema.Struct({ kind: Schema.String, accountId: Schema.NullOr(Schema.String) }),
+  action: Schema.String,
+  subject: Schema.Struct({ type: Schema.String, id: Schema.String }),
+  before: Schema.NullOr(Schema.Json),
+  after: Schema.NullOr(Schema.Json),
+  at: Schema.DateTimeUtc,
+  previousHash: Schema.String,
+  hash: Schema.String
+}) {}
+
+export interface AuditDraft {
+  readonly chain: string
+  readonly actor: Actor
+  readonly action: string
+  readonly subject: { readonly type: string; readonly id: string }
+  readonly before: Schema.Json | null
+  readonly after: Schema.Json | null
+}
+
+const hashInput = (e: Omit<AuditEvent, "hash">): string =>
+  canonicalJson({
+    chain: e.chain,
+    sequence: e.sequence,
+    actor: e.actor,
+    action: e.action,
+    subject: e.subject,
+    before: e.before,
+    after: e.after,
+    at: DateTime.formatIso(e.at),
+    previousHash: e.previousHash
+  })
+
+/** The hash an event must carry, given everything else it holds. */
+export const eventHash = (e: Omit<AuditEvent, "hash">): Effect.Effect<string> => sha256Hex(hashInput(e))
+
+/** The tail of a chain: what the next event links to. */
+export interface ChainHead {
+  readonly sequence: number
+  readonly hash: string
+}
+
+/**
+ * Appends audit events. Implementations store the event `record` built; inside a unit of work, so
+ * that an event exists exactly when its state change does.
+ */
+export class AuditLog extends Context.Service<
+  AuditLog,
+  {
+    /** The newest event's sequence and hash in a chain, or none. */
+    readonly head: (chain: string) => Effect.Effect<ChainHead | undefined, StorageError>
+    readonly append: (event: AuditEvent) => Effect.Effect<void, StorageError>
+    /** Events of a chain in order, from `afterSequence` (exclusive). */
+    readonly list: (
+      chain: string,
+      options: { readonly afterSequence: number; readonly limit: number }
+    ) => Effect.Effect<ReadonlyArray<AuditEvent>, StorageError>
+  }
+>()("@cloudportal/core/AuditLog") {
+  static readonly layerMemory = Layer.sync(AuditLog)(() => {
+    const events = new MemoryTable<string, Array<AuditEvent>>()
+    return {
+      head: (chain) =>
+        Effect.sync(() => {
+          const last = events.get(chain)?.at(-1)
+          return last && { sequence: last.sequence, hash: last.hash }
+        }),
+      append: (event) => events.set(event.chain, [...(events.get(event.chain) ?? []), event]),
+      list: (chain, { afterSequence, limit }) =>
+        Effect.sync(() => (events.get(chain) ?? []).filter((e) => e.sequence > afterSequence).slice(0, limit))
+    }
+  })
+}
+
+/** Records one state change, linked to the head of its chain. Call inside the use case's unit of work. */
+export const record = Effect.fnUntraced(function* (draft: AuditDraft) {
+  const log = yield* AuditLog
+  const head = yield* log.head(draft.chain)
+  const unsealed = {
+    id: yield* newId<AuditEventId>("evt"),
+    chain: draft.chain,
+    sequence: (head?.sequence ?? 0) + 1,
+    actor: actorRef(draft.actor),
+    action: draft.action,
+    subject: draft.subject,
+    before: draft.before,
+    after: draft.after,
+    at: yield* DateTime.now,
+    previousHash: head?.hash ?? genesisHash
+  }
+  const event = new AuditEvent({ ...unsealed, hash: yield* eventHash(unsealed) })
+  yield* log.append(event)
+  return event
+}) as (draft: AuditDraft) => Effect.Effect<AuditEvent, StorageError, AuditLog | SecureRandom>
+
+/** Where a chain breaks, if anywhere: the first event whose link or hash does not hold. */
+export const verifyChain = Effect.fnUntraced(function* (events: ReadonlyArray<AuditEvent>) {
+  let previous = genesisHash
+  let sequence = 0
+  for (const e of events) {
+    if (e.previousHash !== previous || e.sequence !== sequence + 1) return { ok: false as const, brokenAt: e.id }
+    if ((yield* eventHash(e)) !== e.hash) return { ok: false as const, brokenAt: e.id }
+    previous = e.hash
+    sequence = e.sequence
+  }
+  return { ok: true as const }
+})

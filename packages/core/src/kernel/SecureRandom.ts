@@ -1,0 +1,48 @@
+import { Context, Effect, Layer } from "effect"
+import { sha256Hex } from "./Digest.ts"
+import { base32, base64url } from "./Encoding.ts"
+
+/**
+ * Cryptographically strong randomness: the only source of ids, tokens and salts in core.
+ * A port so that tests can be deterministic and core never touches a global generator itself.
+ */
+export class SecureRandom extends Context.Service<
+  SecureRandom,
+  { readonly bytes: (length: number) => Effect.Effect<Uint8Array> }
+>()("@cloudportal/core/SecureRandom") {
+  /** Web Crypto's `getRandomValues`: Node >= 20, workerd, browsers. */
+  static readonly layerWebCrypto = Layer.succeed(SecureRandom)({
+    bytes: (length) => Effect.sync(() => crypto.getRandomValues(new Uint8Array(length)))
+  })
+
+  /** Deterministic bytes from a seed (xorshift32), for reproducible tests only. Never for production. */
+  static readonly layerSeeded = (seed: number) =>
+    Layer.sync(SecureRandom)(() => {
+      let state = seed | 0 || 0x9e3779b9
+      const next = () => {
+        state ^= state << 13
+        state ^= state >>> 17
+        state ^= state << 5
+        return state & 0xff
+      }
+      return { bytes: (length) => Effect.sync(() => Uint8Array.from({ length }, next)) }
+    })
+}
+
+/** A new opaque id with a readable prefix, e.g. `org_…`: 128 random bits in base32. */
+export const newId = <Id extends string>(prefix: string): Effect.Effect<Id, never, SecureRandom> =>
+  SecureRandom.use((r) => r.bytes(16)).pipe(Effect.map((b) => `${prefix}_${base32(b)}` as Id))
+
+/** A secret for a link or session: 256 random bits; only its SHA-256 hash is ever stored. */
+export interface IssuedSecret {
+  readonly token: string
+  readonly hash: string
+}
+
+export const newSecret: Effect.Effect<IssuedSecret, never, SecureRandom> = Effect.gen(function* () {
+  const token = base64url(yield* SecureRandom.use((r) => r.bytes(32)))
+  return { token, hash: yield* sha256Hex(token) }
+})
+
+/** The stored form of a presented secret. */
+export const hashSecret = (token: string): Effect.Effect<string> => sha256Hex(token)

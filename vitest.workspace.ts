@@ -1,0 +1,8 @@
+import { defineConfig } from "vitest/config"
+
+// Vitest 5 reads no workspace file by itself: this root config lists every package as a project.
+export default defineConfig({
+  test: {
+    projects: ["packages/*/vitest.config.ts", "examples/*/vitest.config.ts"]
+  }
+})
