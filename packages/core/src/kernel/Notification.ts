@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { ContractModel } from "./ContractModel.ts"
 import { Money } from "./Money.ts"
 
 /**
@@ -15,7 +16,7 @@ const Recipient = {
 const OrderFields = {
   orderId: Schema.String,
   offeringName: Schema.String,
-  contractModel: Schema.Literals(["DV", "UV"]),
+  contractModel: ContractModel,
   total: Money
 }
 

@@ -1,0 +1,8 @@
+import { defineProject } from "vitest/config"
+
+export default defineProject({
+  test: {
+    name: "adapter-hono",
+    include: ["test/**/*.test.ts", "test/**/*.test.tsx"]
+  }
+})

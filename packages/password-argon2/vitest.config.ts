@@ -1,0 +1,8 @@
+import { defineProject } from "vitest/config"
+
+export default defineProject({
+  test: {
+    name: "password-argon2",
+    include: ["test/**/*.test.ts", "test/**/*.test.tsx"]
+  }
+})
