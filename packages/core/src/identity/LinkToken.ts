@@ -1,6 +1,7 @@
-import { Context, DateTime, Effect, Layer, Schema } from "effect"
+import { Context, DateTime, type Duration, Effect, Layer, Schema } from "effect"
 import { Email } from "../kernel/Email.ts"
 import type { StorageError } from "../kernel/Errors.ts"
+import { hashSecret, newSecret, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { MemoryTable } from "../kernel/UnitOfWork.ts"
 
 /** What a link in an email is for. */
@@ -68,3 +69,79 @@ export class LinkTokenStore extends Context.Service<
     }
   })
 }
+
+/** The link is unknown, used, replaced by a newer one or expired; the holder needs a new one (HTTP 410). */
+export class LinkExpiredOrUsed extends Schema.TaggedError<LinkExpiredOrUsed>()("LinkExpiredOrUsed", {
+  purpose: LinkPurpose
+}) {}
+
+/** A link secret as presented by a client; it is only ever hashed, never stored or compared in clear. */
+export const PresentedToken = Schema.String.pipe(
+  Schema.check(
+    Schema.isNonEmpty({ message: "Token fehlt / token is required" }),
+    Schema.isMaxLength(256, { message: "Ungültiger Token / invalid token" })
+  ),
+  Schema.annotateKey({ messageMissingKey: "Token fehlt / token is required" })
+)
+
+/** What goes into the email: the secret in clear (only here) and when it dies. */
+export interface IssuedLink {
+  readonly token: string
+  readonly expiresAt: DateTime.Utc
+}
+
+/**
+ * Issues a link for a subject and purpose, killing every older live one (a new link replaces the old).
+ * Call inside the use case's unit of work, next to the `enqueue` of the mail that carries it.
+ */
+export const issueLink = Effect.fnUntraced(function* (link: {
+  readonly purpose: LinkPurpose
+  readonly subjectId: string
+  readonly email: Email
+  readonly lifetime: Duration.Duration
+}) {
+  const store = yield* LinkTokenStore
+  const now = yield* DateTime.now
+  yield* store.revokeAll(link.purpose, link.subjectId, now)
+  const secret = yield* newSecret
+  const expiresAt = DateTime.addDuration(now, link.lifetime)
+  yield* store.insert(
+    new LinkToken({
+      hash: secret.hash,
+      purpose: link.purpose,
+      subjectId: link.subjectId,
+      email: link.email,
+      createdAt: now,
+      expiresAt,
+      usedAt: null,
+      revokedAt: null
+    })
+  )
+  return { token: secret.token, expiresAt } satisfies IssuedLink
+}) as (link: {
+  readonly purpose: LinkPurpose
+  readonly subjectId: string
+  readonly email: Email
+  readonly lifetime: Duration.Duration
+}) => Effect.Effect<IssuedLink, StorageError, LinkTokenStore | SecureRandom>
+
+/** The live link a presented token stands for, without using it up; `LinkExpiredOrUsed` otherwise. */
+export const checkLink = Effect.fnUntraced(function* (purpose: LinkPurpose, token: string) {
+  const hash = yield* hashSecret(token)
+  const stored = yield* LinkTokenStore.use((s) => s.findByHash(hash))
+  const state = linkState(stored?.purpose === purpose ? stored : undefined, yield* DateTime.now)
+  if (state !== "valid" || !stored) return yield* new LinkExpiredOrUsed({ purpose })
+  return stored
+}) as (purpose: LinkPurpose, token: string) => Effect.Effect<LinkToken, LinkExpiredOrUsed | StorageError, LinkTokenStore>
+
+/**
+ * Uses a link up: checks it and marks it used, compare-and-set, so that of two concurrent uses one wins.
+ * Call inside the use case's unit of work, so a failed use case leaves the link live.
+ */
+export const redeemLink = Effect.fnUntraced(function* (purpose: LinkPurpose, token: string) {
+  const link = yield* checkLink(purpose, token)
+  const now = yield* DateTime.now
+  const consumed = yield* LinkTokenStore.use((s) => s.consume(link.hash, now))
+  if (!consumed) return yield* new LinkExpiredOrUsed({ purpose })
+  return link
+}) as (purpose: LinkPurpose, token: string) => Effect.Effect<LinkToken, LinkExpiredOrUsed | StorageError, LinkTokenStore>

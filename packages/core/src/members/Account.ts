@@ -33,6 +33,10 @@ export const displayName = (a: Pick<Account, "firstName" | "lastName">): string 
 /** The built-in role every organization has; giving it makes an organization admin. */
 export const organizationAdminRoleName = "Organisationsadmin"
 
+/** Role names as compared for uniqueness within an organization: NFKC, case- and whitespace-insensitive. */
+export const normalizeRoleName = (name: string): string =>
+  name.normalize("NFKC").trim().replace(/\s+/gu, " ").toLowerCase()
+
 export class Role extends Schema.Class<Role>("@cloudportal/core/Role")({
   id: RoleId,
   organizationId: OrganizationId,

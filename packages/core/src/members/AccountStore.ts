@@ -3,7 +3,7 @@ import type { Email } from "../kernel/Email.ts"
 import type { StorageError } from "../kernel/Errors.ts"
 import type { AccountId, OrganizationId, RoleId } from "../kernel/Ids.ts"
 import { MemoryTable } from "../kernel/UnitOfWork.ts"
-import type { Account, Role } from "./Account.ts"
+import { type Account, normalizeRoleName, type Role } from "./Account.ts"
 
 /** Email addresses are unique in the portal among accounts that are not deleted (DOMAIN §4). */
 export class EmailAlreadyRegistered extends Schema.TaggedError<EmailAlreadyRegistered>()("EmailAlreadyRegistered", {
@@ -49,7 +49,7 @@ export class AccountStore extends Context.Service<
   })
 }
 
-/** Role names are unique within an organization. */
+/** Role names are unique within an organization, compared NFKC-, case- and whitespace-insensitively. */
 export class RoleNameTaken extends Schema.TaggedError<RoleNameTaken>()("RoleNameTaken", { name: Schema.String }) {}
 
 export class RoleStore extends Context.Service<
@@ -66,7 +66,12 @@ export class RoleStore extends Context.Service<
     const rows = new MemoryTable<RoleId, Role>()
     const save = (r: Role) =>
       Effect.suspend(() =>
-        rows.find((o) => o.id !== r.id && o.organizationId === r.organizationId && o.name === r.name)
+        rows.find(
+          (o) =>
+            o.id !== r.id &&
+            o.organizationId === r.organizationId &&
+            normalizeRoleName(o.name) === normalizeRoleName(r.name)
+        )
           ? Effect.fail(new RoleNameTaken({ name: r.name }))
           : rows.set(r.id, r)
       )

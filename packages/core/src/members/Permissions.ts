@@ -29,3 +29,23 @@ export const actorOf = (account: Account, roles: ReadonlyArray<Role>): Member | 
         isMainAdmin: account.isMainAdmin,
         permissions: effectivePermissions(account, roles)
       }
+
+/**
+ * Every active member may order on behalf of the organization (DOMAIN §6). Deliberately not a permission:
+ * no role or setting can take it away, so it depends on nothing but the account itself.
+ */
+export const canOrder = (account: Pick<Account, "kind" | "status" | "organizationId">): boolean =>
+  account.kind === "member" && account.status === "active" && account.organizationId !== null
+
+/** The permissions a role carries: the built-in „Organisationsadmin" holds the whole catalogue. */
+export const rolePermissions = (role: Role): ReadonlyArray<Permission> =>
+  role.builtIn ? permissionKeys : permissionKeys.filter((p) => role.permissions.includes(p))
+
+/** The permissions in `wanted` that `holder` does not hold, in catalogue order: what granting them would escalate. */
+export const permissionsLacking = (
+  holder: ReadonlySet<Permission>,
+  wanted: Iterable<Permission>
+): ReadonlyArray<Permission> => {
+  const want = new Set(wanted)
+  return permissionKeys.filter((p) => want.has(p) && !holder.has(p))
+}

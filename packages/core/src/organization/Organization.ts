@@ -62,11 +62,15 @@ export class Organization extends Schema.Class<Organization>("@cloudportal/core/
   updatedAt: Schema.DateTimeUtc
 }) {}
 
+/** A location („Standort") or a billing address („Rechnungsadresse"). */
+export const AddressKind = Schema.Literals(["location", "billing"])
+export type AddressKind = typeof AddressKind.Type
+
 /** „Adressen": locations and billing addresses; exactly one is the „Standardadresse". */
 export class Address extends Schema.Class<Address>("@cloudportal/core/Address")({
   id: AddressId,
   organizationId: OrganizationId,
-  kind: Schema.Literals(["location", "billing"]),
+  kind: AddressKind,
   street: Street,
   postalCode: PostalCode,
   city: City,

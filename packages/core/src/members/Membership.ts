@@ -1,0 +1,193 @@
+import { Result, Schema } from "effect"
+import type { Member } from "../kernel/Actor.ts"
+import { PermissionDenied } from "../kernel/Errors.ts"
+import type { RoleId } from "../kernel/Ids.ts"
+import type { Permission } from "../kernel/Permission.ts"
+import type { Account, AccountStatus, Role } from "./Account.ts"
+import { isAdmin, permissionsLacking, rolePermissions } from "./Permissions.ts"
+
+/**
+ * The rules of accounts within an organization (DOMAIN §6), as pure functions over the viewer (a `Member`
+ * actor), the target account and the organization's roles. The use cases in `Members.ts` and the
+ * `allowedActions` of every member view ask the same functions, so a user interface never guesses.
+ */
+
+// ---------------------------------------------------------------------------------------------------------
+// Errors
+
+/** No such account in the viewer's organization (other organizations' accounts and deleted ones included). */
+export class AccountNotFound extends Schema.TaggedError<AccountNotFound>()("AccountNotFound", {
+  accountId: Schema.String
+}) {}
+
+/** No such role in the viewer's organization. */
+export class RoleNotFound extends Schema.TaggedError<RoleNotFound>()("RoleNotFound", { roleId: Schema.String }) {}
+
+/** The main admin cannot be deactivated, deleted, demoted or replaced from within the organization. */
+export class MainAdminProtected extends Schema.TaggedError<MainAdminProtected>()("MainAdminProtected", {
+  accountId: Schema.String,
+  action: Schema.String
+}) {}
+
+/** The action does not apply to the account's status (e.g. reactivating an active account). */
+export class IllegalAccountTransition extends Schema.TaggedError<IllegalAccountTransition>()(
+  "IllegalAccountTransition",
+  { accountId: Schema.String, status: Schema.String, action: Schema.String }
+) {}
+
+/**
+ * Granting would give away what the granter does not hold: `missing` lists those permissions;
+ * `adminRoleRequired` is set when the grant touches „Organisationsadmin", which only admins give or take.
+ */
+export class PermissionEscalation extends Schema.TaggedError<PermissionEscalation>()("PermissionEscalation", {
+  missing: Schema.Array(Schema.String),
+  adminRoleRequired: Schema.Boolean
+}) {}
+
+/** The operator may make only an active member of the same organization its main admin. */
+export class IneligibleMainAdmin extends Schema.TaggedError<IneligibleMainAdmin>()("IneligibleMainAdmin", {
+  accountId: Schema.String,
+  status: Schema.String
+}) {}
+
+/** What `PermissionDenied.permission` names when only an admin (main admin or „Organisationsadmin") may act. */
+export const adminOnly = "organizationAdmin"
+
+// ---------------------------------------------------------------------------------------------------------
+// Lifecycle
+
+/** The commands that move an account between states. */
+export type LifecycleCommand = "acceptInvitation" | "resendInvitation" | "deactivate" | "reactivate" | "delete"
+
+/**
+ * `invited → active ⇄ deactivated`, and `deleted` from any state (the main admin excepted, see `authorize`).
+ * Resending keeps an invited account invited. Anything not listed is illegal.
+ */
+export const accountTransitions: Readonly<
+  Record<AccountStatus, Readonly<Partial<Record<LifecycleCommand, AccountStatus>>>>
+> = {
+  invited: { acceptInvitation: "active", resendInvitation: "invited", delete: "deleted" },
+  active: { deactivate: "deactivated", delete: "deleted" },
+  deactivated: { reactivate: "active", delete: "deleted" },
+  deleted: {}
+}
+
+/** The status a command leads to from `status`, or undefined when the command does not apply. */
+export const nextStatus = (status: AccountStatus, command: LifecycleCommand): AccountStatus | undefined =>
+  accountTransitions[status][command]
+
+// ---------------------------------------------------------------------------------------------------------
+// What a viewer may do to an account
+
+/** The actions a member view offers; `allowedActions` lists those the viewer may take now. */
+export const memberActions = ["edit", "setRoles", "resendInvitation", "deactivate", "reactivate", "delete"] as const
+export const MemberAction = Schema.Literals(memberActions)
+export type MemberAction = typeof MemberAction.Type
+
+export const memberActionLabels: Record<MemberAction, { readonly de: string; readonly en: string }> = {
+  edit: { de: "Bearbeiten", en: "Edit" },
+  setRoles: { de: "Rollen zuweisen", en: "Assign roles" },
+  resendInvitation: { de: "Einladung erneut senden", en: "Resend invitation" },
+  deactivate: { de: "Deaktivieren", en: "Deactivate" },
+  reactivate: { de: "Aktivieren", en: "Reactivate" },
+  delete: { de: "Löschen", en: "Delete" }
+}
+
+const lifecycleOf: Partial<Record<MemberAction, LifecycleCommand>> = {
+  resendInvitation: "resendInvitation",
+  deactivate: "deactivate",
+  reactivate: "reactivate",
+  delete: "delete"
+}
+
+const permissionFor: Record<MemberAction, Permission> = {
+  edit: "members.manage",
+  setRoles: "members.manage",
+  resendInvitation: "members.invite",
+  deactivate: "members.manage",
+  reactivate: "members.manage",
+  delete: "members.manage"
+}
+
+export type AuthorizeError =
+  | AccountNotFound
+  | PermissionDenied
+  | MainAdminProtected
+  | IllegalAccountTransition
+
+/**
+ * May `viewer` take `action` on `target` now? Checked in this order, so that what a refusal reveals is
+ * never more than the viewer may know:
+ * 1. another organization's or a deleted account does not exist for the viewer (`AccountNotFound`);
+ * 2. the action needs its permission (`members.manage`; resending needs `members.invite`); everyone may edit their own name;
+ * 3. the main admin is untouchable but by themself, and only for editing their name (`MainAdminProtected`);
+ * 4. **[extension]** only admins act on admins: managing an account of higher rank is escalation by other means;
+ * 5. the action must fit the account's status (`IllegalAccountTransition`).
+ */
+export const authorize = (
+  viewer: Member,
+  target: Account,
+  roles: ReadonlyArray<Role>,
+  action: MemberAction
+): Result.Result<void, AuthorizeError> => {
+  if (target.kind !== "member" || target.organizationId !== viewer.organizationId || target.status === "deleted")
+    return Result.fail(new AccountNotFound({ accountId: target.id }))
+  const self = target.id === viewer.accountId
+  const permission = permissionFor[action]
+  if (!(action === "edit" && self) && !viewer.permissions.has(permission))
+    return Result.fail(new PermissionDenied({ permission }))
+  if (target.isMainAdmin && !(action === "edit" && self))
+    return Result.fail(new MainAdminProtected({ accountId: target.id, action }))
+  if (!self && !viewer.isAdmin && isAdmin(target, roles)) return Result.fail(new PermissionDenied({ permission: adminOnly }))
+  const command = lifecycleOf[action]
+  if (command && nextStatus(target.status, command) === undefined)
+    return Result.fail(new IllegalAccountTransition({ accountId: target.id, status: target.status, action }))
+  return Result.void
+}
+
+/** The actions `viewer` may take on `target` now, in a fixed order. */
+export const allowedActions = (
+  viewer: Member,
+  target: Account,
+  roles: ReadonlyArray<Role>
+): ReadonlyArray<MemberAction> => memberActions.filter((a) => Result.isSuccess(authorize(viewer, target, roles, a)))
+
+// ---------------------------------------------------------------------------------------------------------
+// Granting roles
+
+/**
+ * Checks a role assignment: `requested` replaces `current`. Every requested role must exist in the
+ * viewer's organization. Nobody grants a permission they do not hold **[extension]**; adding or removing
+ * „Organisationsadmin" is for admins only. Removing other roles is no grant and needs nothing more.
+ * Returns the requested ids without duplicates, in request order.
+ */
+export const decideRoleAssignment = (
+  viewer: Member,
+  current: ReadonlyArray<RoleId>,
+  requested: ReadonlyArray<RoleId>,
+  roles: ReadonlyArray<Role>
+): Result.Result<ReadonlyArray<RoleId>, RoleNotFound | PermissionEscalation> => {
+  const byId = new Map<string, Role>()
+  for (const r of roles) if (r.organizationId === viewer.organizationId) byId.set(r.id, r)
+  const next = [...new Set(requested)]
+  const unknown = next.find((id) => !byId.has(id))
+  if (unknown !== undefined) return Result.fail(new RoleNotFound({ roleId: unknown }))
+  const added = next.filter((id) => !current.includes(id)).map((id) => byId.get(id)!)
+  const removed = current.filter((id) => !next.includes(id)).flatMap((id) => byId.get(id) ?? [])
+  const touchesAdminRole = [...added, ...removed].some((r) => r.builtIn)
+  const missing = permissionsLacking(viewer.permissions, added.flatMap(rolePermissions))
+  if ((touchesAdminRole && !viewer.isAdmin) || missing.length > 0)
+    return Result.fail(new PermissionEscalation({ missing, adminRoleRequired: touchesAdminRole && !viewer.isAdmin }))
+  return Result.succeed(next)
+}
+
+/** The audit form of an account: never its password hash. */
+export const accountSnapshot = (a: Account) => ({
+  id: a.id,
+  email: a.email,
+  firstName: a.firstName,
+  lastName: a.lastName,
+  status: a.status,
+  isMainAdmin: a.isMainAdmin,
+  roleIds: [...a.roleIds]
+})

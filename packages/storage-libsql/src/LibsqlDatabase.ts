@@ -1,0 +1,209 @@
+import { type Client, createClient, type Transaction } from "@libsql/client"
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
+import { Context, Duration, Effect, Exit, Layer, Semaphore } from "effect"
+import { StorageError } from "./internal/core.ts"
+import { migrate } from "./Migrator.ts"
+
+/** A drizzle handle on the client or on the transaction in progress. */
+export type Db = LibSQLDatabase<Record<string, never>>
+
+/** Where the database lives: decides which operations the adapter serializes. */
+export type DatabaseKind = "memory" | "file" | "remote"
+
+export interface LibsqlConfig {
+  /** `:memory:`, `file:path.db`, `http(s)://…`, `ws(s)://…` or `libsql://…` (sqld, Turso). */
+  readonly url: string
+  /** For sqld with JWT authentication and for Turso. */
+  readonly authToken?: string | undefined
+  /** How long a local connection waits for a lock held by another process. Default 5 seconds. */
+  readonly busyTimeout?: Duration.Input | undefined
+  /** Apply the embedded migrations when the layer starts. Default true. */
+  readonly migrate?: boolean | undefined
+}
+
+export const kindOf = (url: string): DatabaseKind =>
+  url === ":memory:" || /^file::memory:/u.test(url) || /[?&]mode=memory(&|$)/u.test(url)
+    ? "memory"
+    : url.startsWith("file:")
+      ? "file"
+      : "remote"
+
+/** A constraint the database refused a write for, e.g. `UNIQUE constraint failed: accounts.email`. */
+export interface ConstraintViolation {
+  readonly kind: "unique" | "primaryKey" | "foreignKey" | "notNull" | "check" | "other"
+  readonly message: string
+}
+
+const constraintKinds: ReadonlyArray<readonly [RegExp, ConstraintViolation["kind"]]> = [
+  [/UNIQUE constraint failed/u, "unique"],
+  [/PRIMARYKEY|PRIMARY KEY/u, "primaryKey"],
+  [/FOREIGN KEY constraint failed/u, "foreignKey"],
+  [/NOT NULL constraint failed/u, "notNull"],
+  [/CHECK constraint failed/u, "check"]
+]
+
+/** Finds a constraint violation anywhere in a driver error's cause chain (drizzle wraps libSQL's error). */
+export const constraintViolation = (error: unknown): ConstraintViolation | undefined => {
+  for (let e: unknown = error, depth = 0; e !== null && typeof e === "object" && depth < 8; depth++) {
+    const { code, extendedCode, message } = e as { code?: unknown; extendedCode?: unknown; message?: unknown }
+    const text = typeof message === "string" ? message : ""
+    if (
+      (typeof code === "string" && code.startsWith("SQLITE_CONSTRAINT")) ||
+      (typeof extendedCode === "string" && extendedCode.startsWith("SQLITE_CONSTRAINT")) ||
+      /constraint failed/u.test(text)
+    ) {
+      const kind =
+        (typeof extendedCode === "string" && extendedCode === "SQLITE_CONSTRAINT_PRIMARYKEY" && "primaryKey") ||
+        constraintKinds.find(([pattern]) => pattern.test(text))?.[1] ||
+        "other"
+      return { kind, message: text }
+    }
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+interface OpenTransaction {
+  readonly tx: Transaction
+  readonly db: Db
+}
+
+/**
+ * The libSQL transactions the current fiber is inside, per client. Stores use the one of their client,
+ * so every write of a unit of work lands in its transaction; keyed by client so two databases in one
+ * program never pick up each other's transaction.
+ */
+export const CurrentTransactions = Context.Reference<ReadonlyMap<Client, OpenTransaction>>(
+  "@cloudportal/storage-libsql/CurrentTransactions",
+  { defaultValue: () => new Map() }
+)
+
+/**
+ * One libSQL database: the client, and the rules every store follows to reach it.
+ *
+ * Local databases (file, memory) allow one writer, and the client's calls block the event loop while
+ * SQLite waits for a lock, so two writers in one process would deadlock until the busy timeout. The
+ * adapter therefore serializes local writes (transactions and single statements) with one permit. An
+ * in-memory database has a single connection, so its reads take the permit too. A remote server
+ * (sqld, Turso) queues writers itself.
+ */
+export class LibsqlDatabase extends Context.Service<
+  LibsqlDatabase,
+  {
+    readonly client: Client
+    readonly kind: DatabaseKind
+    /** Runs a query in the transaction in progress, or on the client. */
+    readonly read: <A>(operation: string, query: (db: Db) => PromiseLike<A>) => Effect.Effect<A, StorageError>
+    /**
+     * Runs a writing query in the transaction in progress, or alone. A constraint violation becomes the
+     * error `onConstraint` names for it; every other failure a `StorageError`.
+     */
+    readonly write: <A, E = never>(
+      operation: string,
+      query: (db: Db) => PromiseLike<A>,
+      onConstraint?: (violation: ConstraintViolation) => E | undefined
+    ) => Effect.Effect<A, E | StorageError>
+    /** Runs the effect in one write transaction, or joins the one in progress. */
+    readonly transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageError, R>
+  }
+>()("@cloudportal/storage-libsql/LibsqlDatabase") {}
+
+/** Builds the database service around an open client. */
+export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase["Service"] => {
+  const writer = Semaphore.makeUnsafe(1)
+  const serialized = Semaphore.withPermit(writer)
+  const clientDb: Db = drizzle({ client })
+
+  const attempt = <A, E>(
+    operation: string,
+    db: Db,
+    query: (db: Db) => PromiseLike<A>,
+    onConstraint?: (violation: ConstraintViolation) => E | undefined
+  ): Effect.Effect<A, E | StorageError> =>
+    Effect.tryPromise({
+      try: () => query(db),
+      catch: (cause): E | StorageError => {
+        const violation = onConstraint && constraintViolation(cause)
+        return (violation && onConstraint(violation)) || new StorageError({ operation, cause })
+      }
+    })
+
+  const read = <A>(operation: string, query: (db: Db) => PromiseLike<A>) =>
+    CurrentTransactions.use((open) => {
+      const current = open.get(client)
+      if (current) return attempt<A, never>(operation, current.db, query)
+      const run = attempt<A, never>(operation, clientDb, query)
+      return kind === "memory" ? serialized(run) : run
+    })
+
+  const write = <A, E = never>(
+    operation: string,
+    query: (db: Db) => PromiseLike<A>,
+    onConstraint?: (violation: ConstraintViolation) => E | undefined
+  ) =>
+    CurrentTransactions.use((open) => {
+      const current = open.get(client)
+      if (current) return attempt(operation, current.db, query, onConstraint)
+      const run = attempt(operation, clientDb, query, onConstraint)
+      return kind === "remote" ? run : serialized(run)
+    })
+
+  const begin = Effect.tryPromise({
+    try: () => client.transaction("write"),
+    catch: (cause) => new StorageError({ operation: "transaction.begin", cause })
+  })
+  const commit = (tx: Transaction) =>
+    Effect.tryPromise({ try: () => tx.commit(), catch: (cause) => new StorageError({ operation: "transaction.commit", cause }) })
+  const end = (tx: Transaction, exit: Exit.Exit<unknown, unknown>) =>
+    Exit.isSuccess(exit)
+      ? Effect.sync(() => tx.close())
+      : Effect.promise(() => tx.rollback().catch(() => undefined)).pipe(Effect.ensuring(Effect.sync(() => tx.close())))
+
+  const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StorageError, R> =>
+    CurrentTransactions.use((open) => {
+      if (open.has(client)) return effect
+      const run = Effect.acquireUseRelease(
+        begin,
+        (tx) =>
+          effect.pipe(
+            Effect.provideService(CurrentTransactions, new Map(open).set(client, { tx, db: drizzle({ client: tx as unknown as Client }) })),
+            Effect.tap(() => commit(tx))
+          ),
+        end
+      )
+      return kind === "remote" ? run : serialized(run)
+    })
+
+  return { client, kind, read, write, transaction }
+}
+
+const execute = (client: Client, sql: string) =>
+  Effect.tryPromise({ try: () => client.execute(sql), catch: (cause) => new StorageError({ operation: sql, cause }) })
+
+/**
+ * Opens the client (closed with the layer), sets WAL on files, applies the migrations unless told not to.
+ * The `timeout` client option sets SQLite's busy timeout on every connection the client opens.
+ */
+export const layerDatabase = (config: LibsqlConfig): Layer.Layer<LibsqlDatabase, StorageError> =>
+  Layer.effect(
+    LibsqlDatabase,
+    Effect.gen(function* () {
+      const kind = kindOf(config.url)
+      const client = yield* Effect.acquireRelease(
+        Effect.try({
+          try: () =>
+            createClient({
+              url: config.url,
+              ...(config.authToken === undefined ? {} : { authToken: config.authToken }),
+              timeout: Duration.toMillis(config.busyTimeout ?? "5 seconds")
+            }),
+          catch: (cause) => new StorageError({ operation: "connect", cause })
+        }),
+        (client) => Effect.sync(() => client.close())
+      )
+      // WAL is a property of the database file: set once, every later connection uses it.
+      if (kind === "file") yield* execute(client, "PRAGMA journal_mode = WAL")
+      if (config.migrate !== false) yield* migrate(client)
+      return makeDatabase(client, kind)
+    })
+  )

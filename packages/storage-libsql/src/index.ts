@@ -1,0 +1,21 @@
+export {
+  type ConstraintViolation,
+  constraintViolation,
+  CurrentTransactions,
+  type DatabaseKind,
+  type Db,
+  kindOf,
+  LibsqlDatabase,
+  type LibsqlConfig,
+  layerDatabase,
+  makeDatabase
+} from "./LibsqlDatabase.ts"
+export { layer, layerStores, layerUnitOfWork, type Services } from "./LibsqlStorage.ts"
+export { type EmbeddedMigration, migrate, migrations, migrationsTable } from "./Migrator.ts"
+export * as schema from "./schema/index.ts"
+export * as AccountLibsql from "./stores/AccountLibsql.ts"
+export * as AuditLogLibsql from "./stores/AuditLogLibsql.ts"
+export * as IdentityLibsql from "./stores/IdentityLibsql.ts"
+export * as OrganizationLibsql from "./stores/OrganizationLibsql.ts"
+export * as OutboxLibsql from "./stores/OutboxLibsql.ts"
+export * as TermsLibsql from "./stores/TermsLibsql.ts"

@@ -1,0 +1,28 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core"
+
+/** Append-only; each event carries the hash of the one before it in its chain (DOMAIN §11). */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: text("id").primaryKey(),
+    chain: text("chain").notNull(),
+    sequence: integer("sequence").notNull(),
+    actorKind: text("actor_kind").notNull(),
+    actorAccountId: text("actor_account_id"),
+    action: text("action").notNull(),
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id").notNull(),
+    before: text("before", { mode: "json" }).$type<unknown>(),
+    after: text("after", { mode: "json" }).$type<unknown>(),
+    at: integer("at").notNull(),
+    previousHash: text("previous_hash").notNull(),
+    hash: text("hash").notNull()
+  },
+  (t) => [
+    // Two writers appending to one chain cannot both take the same place: the chain never forks.
+    uniqueIndex("audit_events_chain_sequence_unique").on(t.chain, t.sequence),
+    index("audit_events_subject_idx").on(t.subjectType, t.subjectId)
+  ]
+)
+
+export type AuditEventRow = typeof auditEvents.$inferSelect

@@ -1,0 +1,18 @@
+import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core"
+import { organizations } from "./organizations.ts"
+
+export const roles = sqliteTable(
+  "roles",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    name: text("name").notNull(),
+    permissions: text("permissions", { mode: "json" }).$type<ReadonlyArray<string>>().notNull(),
+    builtIn: integer("built_in", { mode: "boolean" }).notNull()
+  },
+  (t) => [uniqueIndex("roles_name_per_organization_unique").on(t.organizationId, t.name)]
+)
+
+export type RoleRow = typeof roles.$inferSelect

@@ -1,0 +1,72 @@
+import { and, desc, eq, gt } from "drizzle-orm"
+import { Effect, Layer, type Schema } from "effect"
+import { AuditEvent, AuditLog } from "../internal/core.ts"
+import { fromMillis, toMillis } from "../internal/time.ts"
+import { LibsqlDatabase } from "../LibsqlDatabase.ts"
+import { type AuditEventRow, auditEvents } from "../schema/audit-events.ts"
+
+export const toRow = (e: AuditEvent): AuditEventRow => ({
+  id: e.id,
+  chain: e.chain,
+  sequence: e.sequence,
+  actorKind: e.actor.kind,
+  actorAccountId: e.actor.accountId,
+  action: e.action,
+  subjectType: e.subject.type,
+  subjectId: e.subject.id,
+  before: e.before,
+  after: e.after,
+  at: toMillis(e.at),
+  previousHash: e.previousHash,
+  hash: e.hash
+})
+
+export const toDomain = (r: AuditEventRow): AuditEvent =>
+  new AuditEvent({
+    id: r.id as AuditEvent["id"],
+    chain: r.chain,
+    sequence: r.sequence,
+    actor: { kind: r.actorKind, accountId: r.actorAccountId },
+    action: r.action,
+    subject: { type: r.subjectType, id: r.subjectId },
+    before: (r.before ?? null) as Schema.Json | null,
+    after: (r.after ?? null) as Schema.Json | null,
+    at: fromMillis(r.at),
+    previousHash: r.previousHash,
+    hash: r.hash
+  })
+
+/** The audit log in `audit_events`; a unique (chain, sequence) keeps concurrent appends from forking a chain. */
+export const layer: Layer.Layer<AuditLog, never, LibsqlDatabase> = Layer.effect(
+  AuditLog,
+  Effect.gen(function* () {
+    const { read, write } = yield* LibsqlDatabase
+    return AuditLog.of({
+      head: (chain) =>
+        read("AuditLog.head", async (db) => {
+          const [row] = await db
+            .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
+            .from(auditEvents)
+            .where(eq(auditEvents.chain, chain))
+            .orderBy(desc(auditEvents.sequence))
+            .limit(1)
+          return row
+        }),
+      append: (event) =>
+        write("AuditLog.append", async (db) => {
+          await db.insert(auditEvents).values(toRow(event))
+        }),
+      list: (chain, { afterSequence, limit }) =>
+        read("AuditLog.list", async (db) =>
+          (
+            await db
+              .select()
+              .from(auditEvents)
+              .where(and(eq(auditEvents.chain, chain), gt(auditEvents.sequence, afterSequence)))
+              .orderBy(auditEvents.sequence)
+              .limit(limit)
+          ).map(toDomain)
+        )
+    })
+  })
+)
