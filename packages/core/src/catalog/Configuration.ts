@@ -1,6 +1,7 @@
 import { Effect, Schema } from "effect"
-import { type FieldIssue, InvalidInput, issuesOf } from "../kernel/Errors.ts"
+import { InvalidInput, issuesOf } from "../kernel/Errors.ts"
 import type { PropertyDefinition } from "./Offering.ts"
+import { compilePattern } from "./Pattern.ts"
 
 /** One configured value: text and choices are strings, integers numbers, switches booleans. */
 export const ConfigurationValue = Schema.Union([Schema.String, Schema.Number, Schema.Boolean])
@@ -9,22 +10,6 @@ export type ConfigurationValue = typeof ConfigurationValue.Type
 /** The configured properties of an order, by property key; frozen into the contract folder. */
 export const Configuration = Schema.Record(Schema.String, ConfigurationValue)
 export type Configuration = typeof Configuration.Type
-
-/** Property keys appear in field paths (`configuration.<key>`) and in documents: plain identifiers only. */
-export const propertyKeyPattern = /^[A-Za-z][A-Za-z0-9_]{0,63}$/u
-
-/**
- * A provider's pattern as a RegExp, or undefined when it does not compile. Patterns are anchored: the whole
- * value must match. The `u` flag makes the pattern count code points and reject ambiguous escapes.
- */
-export const compilePattern = (pattern: string): RegExp | undefined => {
-  // RegExp has no non-throwing constructor; this is plain data validation, not Effect code.
-  try {
-    return new RegExp(`^(?:${pattern})$`, "u")
-  } catch {
-    return undefined
-  }
-}
 
 const valueSchema = (p: PropertyDefinition): Schema.Codec<ConfigurationValue> => {
   const label = p.label.de
@@ -75,7 +60,10 @@ const valueSchema = (p: PropertyDefinition): Schema.Codec<ConfigurationValue> =>
  * every value of its declared type and within its limits, and no property the offering does not define.
  */
 export const configurationSchema = (properties: ReadonlyArray<PropertyDefinition>) => {
-  const fields: Record<string, Schema.Codec<ConfigurationValue> | Schema.optionalKey<Schema.Codec<ConfigurationValue>>> = {}
+  const fields: Record<
+    string,
+    Schema.Codec<ConfigurationValue> | Schema.optionalKey<Schema.Codec<ConfigurationValue>>
+  > = {}
   for (const p of properties) {
     const value = valueSchema(p).annotateKey({
       messageMissingKey: `„${p.label.de}" ist erforderlich / is required`
@@ -86,30 +74,50 @@ export const configurationSchema = (properties: ReadonlyArray<PropertyDefinition
 }
 
 /** One issue per property: several failed limits of one value are joined into one message. */
-const onePerProperty = (issues: ReadonlyArray<FieldIssue>): ReadonlyArray<{ path: string; message: string }> => {
+const onePerProperty = (
+  issues: ReadonlyArray<{ readonly path: string; readonly message: string }>
+): ReadonlyArray<{ path: string; message: string }> => {
   const byPath = new Map<string, Array<string>>()
   for (const i of issues) {
-    const message = i.message === "Expected no excess property" ? "Unbekannte Eigenschaft / unknown property" : i.message
     const messages = byPath.get(i.path)
-    if (messages) messages.push(message)
-    else byPath.set(i.path, [message])
+    if (messages) messages.push(i.message)
+    else byPath.set(i.path, [i.message])
   }
   return [...byPath].map(([path, messages]) => ({ path, message: messages.join("; ") }))
 }
 
+const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
 /**
  * Validates a configuration against an offering's property definitions. Fails with `InvalidInput` carrying
  * one issue per offending property, at path `configuration.<key>` (unknown keys included). A missing
- * configuration counts as an empty one.
+ * configuration counts as an empty one. The result holds the defined properties only.
  */
 export const validateConfiguration = (
   properties: ReadonlyArray<PropertyDefinition>,
   configuration: unknown
-): Effect.Effect<Configuration, InvalidInput> =>
-  Schema.decodeUnknownEffect(Schema.Struct({ configuration: configurationSchema(properties) }))(
-    { configuration: configuration ?? {} },
-    { errors: "all", onExcessProperty: "error" }
+): Effect.Effect<Configuration, InvalidInput> => {
+  const raw = configuration ?? {}
+  if (!isRecord(raw))
+    return Effect.fail(InvalidInput.of({ path: "configuration", message: "Objekt erwartet / object expected" }))
+  // Unknown keys are found here rather than by the schema: a struct without fields lets any object through.
+  const known = new Set(properties.map((p) => p.key))
+  const unknown = Object.keys(raw)
+    .filter((key) => !known.has(key))
+    .map((key) => ({ path: `configuration.${key}`, message: "Unbekannte Eigenschaft / unknown property" }))
+  return Schema.decodeUnknownEffect(Schema.Struct({ configuration: configurationSchema(properties) }))(
+    { configuration: raw },
+    { errors: "all" }
   ).pipe(
-    Effect.map((decoded) => decoded.configuration as Configuration),
-    Effect.mapError((e) => InvalidInput.of(...onePerProperty(issuesOf(e.issue))))
+    Effect.mapError((e) => [...issuesOf(e.issue), ...unknown]),
+    Effect.flatMap((decoded) => {
+      if (unknown.length > 0) return Effect.fail(unknown)
+      const values = decoded.configuration as Configuration
+      const result: Record<string, ConfigurationValue> = {}
+      for (const p of properties) if (p.key in values) result[p.key] = values[p.key]!
+      return Effect.succeed(result as Configuration)
+    }),
+    Effect.mapError((issues) => InvalidInput.of(...onePerProperty(issues)))
   )
+}

@@ -4,7 +4,13 @@ import { cartTotal, estimatedContractValue } from "../catalog/Price.ts"
 import { type ContractModel, contractModelLabels } from "../kernel/ContractModel.ts"
 import { add, formatDe, type Money } from "../kernel/Money.ts"
 import type { Organization } from "../organization/Organization.ts"
-import type { BlockingReason, ContractModelAnswer, EligibilityAnswer, Ground, Relationship } from "./EligibilityAnswer.ts"
+import type {
+  BlockingReason,
+  ContractModelAnswer,
+  EligibilityAnswer,
+  Ground,
+  Relationship
+} from "./EligibilityAnswer.ts"
 import type { InhouseGraph, InhouseRelationship } from "./InhouseGraph.ts"
 import { applicableThreshold, type Threshold } from "./Threshold.ts"
 

@@ -52,8 +52,8 @@ export const maxEvidenceLength = 10_000
  * or `controlledBy` (that organization controls the declarant).
  */
 export const DeclareInhouseInput = Schema.Struct({
-  controls: Schema.optionalKey(OrganizationId),
-  controlledBy: Schema.optionalKey(OrganizationId),
+  controls: Schema.optional(OrganizationId),
+  controlledBy: Schema.optional(OrganizationId),
   joint: Schema.Boolean,
   evidence: Schema.Trim.pipe(
     Schema.check(
@@ -64,7 +64,7 @@ export const DeclareInhouseInput = Schema.Struct({
     )
   ),
   validFrom: Schema.DateTimeUtcFromString,
-  validUntil: Schema.optionalKey(Schema.DateTimeUtcFromString)
+  validUntil: Schema.optional(Schema.NullOr(Schema.DateTimeUtcFromString))
 }).check(Schema.makeFilter((input) => declareRuleIssues(input)))
 export type DeclareInhouseInput = typeof DeclareInhouseInput.Type
 export type DeclareInhouseInputEncoded = typeof DeclareInhouseInput.Encoded
@@ -77,7 +77,7 @@ const declareRuleIssues = (input: DeclareInhouseInput): Array<{ path: Array<stri
   const issues: Array<{ path: Array<string>; issue: string }> = []
   if ((input.controls === undefined) === (input.controlledBy === undefined))
     issues.push({ path: [input.controls === undefined ? "controls" : "controlledBy"], issue: exactlyOneMessage })
-  if (input.validUntil !== undefined && !DateTime.isLessThan(input.validFrom, input.validUntil))
+  if (input.validUntil != null && !DateTime.isLessThan(input.validFrom, input.validUntil))
     issues.push({
       path: ["validUntil"],
       issue: "„Gültig bis“ muss nach „Gültig ab“ liegen / validUntil must be after validFrom"

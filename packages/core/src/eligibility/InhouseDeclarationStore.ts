@@ -44,7 +44,8 @@ export class InhouseDeclarationStore extends Context.Service<
     let writes = 0
     const bump = Effect.suspend(() => revision.set("revision", String(++writes)))
     const byDeclaredAt = (a: InhouseDeclaration, b: InhouseDeclaration) =>
-      DateTime.toEpochMillis(a.declaredAt) - DateTime.toEpochMillis(b.declaredAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+      DateTime.toEpochMillis(a.declaredAt) - DateTime.toEpochMillis(b.declaredAt) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
     return {
       insert: (d) =>
         Effect.suspend(() =>
@@ -54,7 +55,9 @@ export class InhouseDeclarationStore extends Context.Service<
         Effect.suspend(() => {
           const d = rows.get(id)
           if (!d || d.ended) return Effect.succeed(false)
-          return rows.set(id, new InhouseDeclaration({ ...d, ended, validUntil })).pipe(Effect.andThen(bump), Effect.as(true))
+          return rows
+            .set(id, new InhouseDeclaration({ ...d, ended, validUntil }))
+            .pipe(Effect.andThen(bump), Effect.as(true))
         }),
       get: (id) => Effect.sync(() => rows.get(id)),
       listByDeclarant: (organizationId) =>

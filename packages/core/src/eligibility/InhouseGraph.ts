@@ -33,7 +33,8 @@ export interface InhouseRelationship {
 export const isEdgeValidAt = (edge: ControlEdge, at: DateTime.Utc): boolean => {
   const t = DateTime.toEpochMillis(at)
   return (
-    DateTime.toEpochMillis(edge.validFrom) <= t && (edge.validUntil === null || t < DateTime.toEpochMillis(edge.validUntil))
+    DateTime.toEpochMillis(edge.validFrom) <= t &&
+    (edge.validUntil === null || t < DateTime.toEpochMillis(edge.validUntil))
   )
 }
 
@@ -71,7 +72,7 @@ export class InhouseIndex {
     }
     // Sorted ids make every tie-break (and so every answer) independent of the order edges arrive in.
     this.ids = [...idSet].sort()
-    this.ids.forEach((id, i) => this.indexOf.set(id, i))
+    for (const [i, id] of this.ids.entries()) this.indexOf.set(id, i)
     const n = this.ids.length
 
     const sorted = edges

@@ -31,7 +31,9 @@ export class Threshold extends Schema.Class<Threshold>("@cloudportal/core/Thresh
 
 /** Midnight at the start of a calendar day in Europe/Berlin, where German legal dates are counted. */
 const berlinDayStart = (isoDate: string): DateTime.Utc =>
-  DateTime.toUtc(DateTime.makeZonedUnsafe(`${isoDate}T00:00:00Z`, { timeZone: "Europe/Berlin", adjustForTimeZone: true }))
+  DateTime.toUtc(
+    DateTime.makeZonedUnsafe(`${isoDate}T00:00:00Z`, { timeZone: "Europe/Berlin", adjustForTimeZone: true })
+  )
 
 /**
  * § 14 UVgO: direct award up to 1,000 EUR net. The last resort: `applicableThreshold` returns it whenever the

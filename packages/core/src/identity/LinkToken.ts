@@ -132,7 +132,10 @@ export const checkLink = Effect.fnUntraced(function* (purpose: LinkPurpose, toke
   const state = linkState(stored?.purpose === purpose ? stored : undefined, yield* DateTime.now)
   if (state !== "valid" || !stored) return yield* new LinkExpiredOrUsed({ purpose })
   return stored
-}) as (purpose: LinkPurpose, token: string) => Effect.Effect<LinkToken, LinkExpiredOrUsed | StorageError, LinkTokenStore>
+}) as (
+  purpose: LinkPurpose,
+  token: string
+) => Effect.Effect<LinkToken, LinkExpiredOrUsed | StorageError, LinkTokenStore>
 
 /**
  * Uses a link up: checks it and marks it used, compare-and-set, so that of two concurrent uses one wins.
@@ -144,4 +147,7 @@ export const redeemLink = Effect.fnUntraced(function* (purpose: LinkPurpose, tok
   const consumed = yield* LinkTokenStore.use((s) => s.consume(link.hash, now))
   if (!consumed) return yield* new LinkExpiredOrUsed({ purpose })
   return link
-}) as (purpose: LinkPurpose, token: string) => Effect.Effect<LinkToken, LinkExpiredOrUsed | StorageError, LinkTokenStore>
+}) as (
+  purpose: LinkPurpose,
+  token: string
+) => Effect.Effect<LinkToken, LinkExpiredOrUsed | StorageError, LinkTokenStore>

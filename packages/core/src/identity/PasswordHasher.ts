@@ -83,7 +83,7 @@ export const parsePbkdf2 = (phc: string): Pbkdf2Hash | undefined => {
   const iterations = Number(match[1])
   const salt = fromB64(match[2]!)
   const hash = fromB64(match[3]!)
-  if (!Number.isSafeInteger(iterations) || !salt || !hash || salt.length < 8 || hash.length < 16) return undefined
+  if (!Number.isSafeInteger(iterations) || !salt || !hash || hash.length < 16) return undefined
   return { iterations, salt, hash }
 }
 

@@ -1,10 +1,14 @@
 import { Result, Schema } from "effect"
-import type { Member } from "../kernel/Actor.ts"
+import { PresentedToken } from "../identity/LinkToken.ts"
+import { Password } from "../identity/Password.ts"
+import type { Member, Operator } from "../kernel/Actor.ts"
+import { Email } from "../kernel/Email.ts"
 import { PermissionDenied } from "../kernel/Errors.ts"
-import type { RoleId } from "../kernel/Ids.ts"
+import { AccountId, OrganizationId, RoleId } from "../kernel/Ids.ts"
 import type { Permission } from "../kernel/Permission.ts"
-import type { Account, AccountStatus, Role } from "./Account.ts"
-import { isAdmin, permissionsLacking, rolePermissions } from "./Permissions.ts"
+import { Reason } from "../organization/Profile.ts"
+import { type Account, AccountStatus, type Role } from "./Account.ts"
+import { canOrder, isAdmin, permissionsLacking, rolePermissions } from "./Permissions.ts"
 
 /**
  * The rules of accounts within an organization (DOMAIN §6), as pure functions over the viewer (a `Member`
@@ -109,11 +113,7 @@ const permissionFor: Record<MemberAction, Permission> = {
   delete: "members.manage"
 }
 
-export type AuthorizeError =
-  | AccountNotFound
-  | PermissionDenied
-  | MainAdminProtected
-  | IllegalAccountTransition
+export type AuthorizeError = AccountNotFound | PermissionDenied | MainAdminProtected | IllegalAccountTransition
 
 /**
  * May `viewer` take `action` on `target` now? Checked in this order, so that what a refusal reveals is
@@ -138,7 +138,8 @@ export const authorize = (
     return Result.fail(new PermissionDenied({ permission }))
   if (target.isMainAdmin && !(action === "edit" && self))
     return Result.fail(new MainAdminProtected({ accountId: target.id, action }))
-  if (!self && !viewer.isAdmin && isAdmin(target, roles)) return Result.fail(new PermissionDenied({ permission: adminOnly }))
+  if (!self && !viewer.isAdmin && isAdmin(target, roles))
+    return Result.fail(new PermissionDenied({ permission: adminOnly }))
   const command = lifecycleOf[action]
   if (command && nextStatus(target.status, command) === undefined)
     return Result.fail(new IllegalAccountTransition({ accountId: target.id, status: target.status, action }))
@@ -191,3 +192,84 @@ export const accountSnapshot = (a: Account) => ({
   isMainAdmin: a.isMainAdmin,
   roleIds: [...a.roleIds]
 })
+
+// ---------------------------------------------------------------------------------------------------------
+// Input
+
+const PersonName = (label: { de: string; en: string }) =>
+  Schema.Trim.pipe(
+    Schema.check(
+      Schema.isNonEmpty({ message: `${label.de} fehlt / ${label.en} is required` }),
+      Schema.isMaxLength(100, { message: `${label.de}: höchstens 100 Zeichen / ${label.en}: at most 100 characters` })
+    )
+  )
+export const FirstName = PersonName({ de: "Vorname", en: "first name" })
+export const LastName = PersonName({ de: "Nachname", en: "last name" })
+
+/** „Konto hinzufügen": `{ email, firstName, lastName, roleIds? }` (API.md). */
+export const InvitationInput = Schema.Struct({
+  email: Email,
+  firstName: FirstName,
+  lastName: LastName,
+  roleIds: Schema.optionalKey(Schema.Array(RoleId))
+})
+export type InvitationInput = typeof InvitationInput.Type
+
+/** POST /invitations/accept: the link's token and the new password (policy of DOMAIN §4). */
+export const InvitationAcceptance = Schema.Struct({ token: PresentedToken, password: Password })
+
+/** PATCH /organization/members/:id. */
+export const MemberEdit = Schema.Struct({
+  firstName: Schema.optionalKey(FirstName),
+  lastName: Schema.optionalKey(LastName)
+})
+export type MemberEdit = typeof MemberEdit.Type
+
+/** PUT /organization/members/:id/roles: the complete new set. */
+export const RoleAssignment = Schema.Struct({ roleIds: Schema.Array(RoleId) })
+
+/** POST /operator/organizations/:id/main-admin. */
+export const MainAdminReassignment = Schema.Struct({ accountId: AccountId, reason: Reason })
+
+// ---------------------------------------------------------------------------------------------------------
+// View
+
+export const RoleRef = Schema.Struct({ id: RoleId, name: Schema.String, builtIn: Schema.Boolean })
+
+/** A member as a viewer sees it: status, roles, and the actions the viewer may take on it now. */
+export class MemberView extends Schema.Class<MemberView>("@cloudportal/core/MemberView")({
+  id: AccountId,
+  organizationId: OrganizationId,
+  email: Schema.String,
+  firstName: Schema.String,
+  lastName: Schema.String,
+  status: AccountStatus,
+  isMainAdmin: Schema.Boolean,
+  isAdmin: Schema.Boolean,
+  roles: Schema.Array(RoleRef),
+  /** Every active member may order; no role takes that away. */
+  canOrder: Schema.Boolean,
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc,
+  allowedActions: Schema.Array(MemberAction)
+}) {}
+
+/** `target` as `viewer` sees it; the operator sees it without actions (it acts through its own routes). */
+export const memberView = (target: Account, roles: ReadonlyArray<Role>, viewer: Member | Operator): MemberView =>
+  new MemberView({
+    id: target.id,
+    organizationId: target.organizationId!,
+    email: target.email,
+    firstName: target.firstName,
+    lastName: target.lastName,
+    status: target.status,
+    isMainAdmin: target.isMainAdmin,
+    isAdmin: isAdmin(target, roles),
+    roles: roles
+      .filter((r) => target.roleIds.includes(r.id))
+      .map((r) => ({ id: r.id, name: r.name, builtIn: r.builtIn })),
+    canOrder: canOrder(target),
+    createdAt: target.createdAt,
+    updatedAt: target.updatedAt,
+    allowedActions: viewer._tag === "Member" ? allowedActions(viewer, target, roles) : []
+  })

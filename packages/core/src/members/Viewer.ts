@@ -26,12 +26,7 @@ export const operatorsOnly = "operator"
 export const loadMember = Effect.fnUntraced(function* (actor: Actor) {
   if (actor._tag !== "Member") return yield* new PermissionDenied({ permission: membersOnly })
   const account = yield* AccountStore.use((s) => s.get(actor.accountId))
-  if (
-    !account ||
-    account.kind !== "member" ||
-    account.status !== "active" ||
-    account.organizationId !== actor.organizationId
-  )
+  if (account?.kind !== "member" || account.status !== "active" || account.organizationId !== actor.organizationId)
     return yield* new Unauthenticated()
   const roles = yield* RoleStore.use((s) => s.listByOrganization(actor.organizationId))
   return { actor: actorOf(account, roles) as Member, account, roles } satisfies MemberViewer
@@ -53,7 +48,7 @@ export const loadMemberWith = (permission: Permission) =>
 export const loadOperator = Effect.fnUntraced(function* (actor: Actor) {
   if (actor._tag !== "Operator") return yield* new PermissionDenied({ permission: operatorsOnly })
   const account = yield* AccountStore.use((s) => s.get(actor.accountId))
-  if (!account || account.kind !== "operator" || account.status !== "active") return yield* new Unauthenticated()
+  if (account?.kind !== "operator" || account.status !== "active") return yield* new Unauthenticated()
   return { actor: { _tag: "Operator", accountId: account.id } satisfies Operator, account }
 }) as (
   actor: Actor

@@ -1,7 +1,7 @@
 import { Context, DateTime, Effect, Layer, Schema } from "effect"
 import { ConfigurationValue } from "../catalog/Configuration.ts"
-import { billingLabels } from "../catalog/Price.ts"
 import { MaturityLevel, PricePlan, ServiceConditions, ServiceType } from "../catalog/Offering.ts"
+import { billingLabels } from "../catalog/Price.ts"
 import { EligibilityAnswer } from "../eligibility/EligibilityAnswer.ts"
 import { ContractModel, contractModelLabels } from "../kernel/ContractModel.ts"
 import { utf8 } from "../kernel/Encoding.ts"
@@ -243,6 +243,19 @@ export const formatBerlin = (at: DateTime.Utc): string => {
   return `${pad(p.day)}.${pad(p.month)}.${p.year}, ${pad(p.hour)}:${pad(p.minute)} Uhr`
 }
 
+/**
+ * The end of the decision period as people read it: the deadline is the first instant after the period
+ * (00:00 Berlin), shown as the end of the day before, „13.04.2025, 24:00 Uhr".
+ */
+export const formatDeadlineBerlin = (deadline: DateTime.Utc): string => {
+  const p = DateTime.toParts(DateTime.setZone(deadline, berlin))
+  if (p.hour !== 0 || p.minute !== 0 || p.second !== 0 || p.millisecond !== 0) return formatBerlin(deadline)
+  const dayBefore = DateTime.toPartsUtc(
+    DateTime.subtract(DateTime.makeUnsafe({ year: p.year, month: p.month, day: p.day }), { days: 1 })
+  )
+  return `${pad(dayBefore.day)}.${pad(dayBefore.month)}.${dayBefore.year}, 24:00 Uhr`
+}
+
 const formatValue = (value: ConfigurationValue): string =>
   typeof value === "boolean" ? (value ? "ja" : "nein") : String(value)
 
@@ -257,7 +270,7 @@ export const orderSummaryText = (s: OrderSummary): string => {
     `Bestellt am: ${formatBerlin(s.placedAt)}`,
     `Bestellt von: ${s.orderedBy}`,
     `Status bei Bestellung: ${orderStatusLabels.open.de}`,
-    `Entscheidungsfrist des Anbieters bis: ${formatBerlin(s.deadline)} (Europe/Berlin, §§ 187, 188 BGB)`,
+    `Entscheidungsfrist des Anbieters: bis ${formatDeadlineBerlin(s.deadline)} (§§ 187, 188 BGB)`,
     "",
     "Kunde",
     `  ${s.customer.name} (${s.customer.legalForm})`,

@@ -54,3 +54,9 @@ export class NotEligible extends Schema.TaggedError<NotEligible>()("NotEligible"
 export class OrderAlreadyExists extends Schema.TaggedError<OrderAlreadyExists>()("OrderAlreadyExists", {
   orderId: Schema.String
 }) {}
+
+/** The order's contract folder has no document with this id. */
+export class ContractDocumentNotFound extends Schema.TaggedError<ContractDocumentNotFound>()(
+  "ContractDocumentNotFound",
+  { orderId: Schema.String, documentId: Schema.String }
+) {}

@@ -42,7 +42,11 @@ export const cursorOf = (order: Order): OrderCursor => ({
 })
 
 const CursorCodec = Schema.StringFromBase64Url.pipe(
-  Schema.decodeTo(Schema.fromJsonString(Schema.Tuple([Schema.Int, Schema.NonEmptyString])))
+  Schema.decodeTo(
+    Schema.fromJsonString(
+      Schema.Tuple([Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))), Schema.NonEmptyString])
+    )
+  )
 )
 
 /** The opaque form clients get: base64url of `[millis, id]`. Adapters share it, so cursors survive a switch. */
@@ -140,9 +144,7 @@ export class OrderStore extends Context.Service<
           const stored = rows.get(order.id)
           if (!stored) return Effect.fail(new OrderNotFound({ orderId: order.id }))
           if (stored.status !== expectedStatus)
-            return Effect.fail(
-              new StaleOrderStatus({ orderId: order.id, expectedStatus, actualStatus: stored.status })
-            )
+            return Effect.fail(new StaleOrderStatus({ orderId: order.id, expectedStatus, actualStatus: stored.status }))
           return rows.set(order.id, new Order({ ...stored, status: order.status, history: order.history }))
         }),
       markReminderSent: (id, at) =>

@@ -1,10 +1,10 @@
 import { type DateTime, Result } from "effect"
 import { type Actor, actorRef, can } from "../kernel/Actor.ts"
-import { contractModelLabels, type ContractModel } from "../kernel/ContractModel.ts"
+import { type ContractModel, contractModelLabels } from "../kernel/ContractModel.ts"
 import { PermissionDenied } from "../kernel/Errors.ts"
 import type { Permission } from "../kernel/Permission.ts"
 import { isPastDeadline } from "./Deadline.ts"
-import { type ActingParty, Order, OrderHistoryEntry, type OrderAction, organizationOf } from "./Order.ts"
+import { type ActingParty, Order, type OrderAction, OrderHistoryEntry, organizationOf } from "./Order.ts"
 import {
   DeadlineExpired,
   DeadlineNotReached,
@@ -39,7 +39,7 @@ const expiring = (contractModel: ContractModel, from: ReadonlyArray<OrderStatus>
 export const transitionTable: ReadonlyArray<TransitionRule> = [
   // Direct contract: the provider is the customer's contract partner and decides alone.
   { contractModel: "DV", from: "open", action: "startReview", ...provider, to: "inReviewByProviderDV" },
-  { contractModel: "DV", from: "inReviewByProviderDV", action: "confirm", ...provider, to: "confirmedByProviderDV" },
+  { contractModel: "DV", from: "inReviewByProviderDV", action: "confirm", ...provider, to: "ordered" },
   { contractModel: "DV", from: "confirmedByProviderDV", action: "markOrdered", ...provider, to: "ordered" },
   { contractModel: "DV", from: "open", action: "reject", ...provider, to: "rejectedByProviderDV" },
   { contractModel: "DV", from: "inReviewByProviderDV", action: "reject", ...provider, to: "rejectedByProviderDV" },
@@ -53,7 +53,13 @@ export const transitionTable: ReadonlyArray<TransitionRule> = [
     ...intermediary,
     to: "confirmedByIntermediaryUV"
   },
-  { contractModel: "UV", from: "confirmedByIntermediaryUV", action: "startReview", ...provider, to: "inReviewByProviderUV" },
+  {
+    contractModel: "UV",
+    from: "confirmedByIntermediaryUV",
+    action: "startReview",
+    ...provider,
+    to: "inReviewByProviderUV"
+  },
   { contractModel: "UV", from: "inReviewByProviderUV", action: "confirm", ...provider, to: "confirmedByProviderUV" },
   { contractModel: "UV", from: "confirmedByProviderUV", action: "markOrdered", ...intermediary, to: "ordered" },
   { contractModel: "UV", from: "open", action: "reject", ...intermediary, to: "rejectedByIntermediaryUV" },
@@ -177,8 +183,7 @@ export interface AllowedAction {
 export const allowedActions = (order: Order, viewer: Actor, now: DateTime.Utc): ReadonlyArray<AllowedAction> =>
   transitionTable
     .filter(
-      (r) =>
-        r.contractModel === order.contractModel && r.from === order.status && !obstacle(order, r, viewer, now)
+      (r) => r.contractModel === order.contractModel && r.from === order.status && !obstacle(order, r, viewer, now)
     )
     .map((r) => ({ action: r.action, to: r.to }))
 

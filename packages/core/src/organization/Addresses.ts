@@ -1,11 +1,17 @@
 import { Context, Effect, Layer } from "effect"
 import type { Actor } from "../kernel/Actor.ts"
-import { AuditLog, record } from "../kernel/Audit.ts"
-import { decodeInput, type InvalidInput, type PermissionDenied, type StorageError, type Unauthenticated } from "../kernel/Errors.ts"
+import { type AuditLog, record } from "../kernel/Audit.ts"
+import {
+  decodeInput,
+  type InvalidInput,
+  type PermissionDenied,
+  type StorageError,
+  type Unauthenticated
+} from "../kernel/Errors.ts"
 import { AddressId } from "../kernel/Ids.ts"
-import { newId, SecureRandom } from "../kernel/SecureRandom.ts"
+import { newId, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
-import { AccountStore, RoleStore } from "../members/AccountStore.ts"
+import type { AccountStore, RoleStore } from "../members/AccountStore.ts"
 import { loadMember, loadMemberWith } from "../members/Viewer.ts"
 import {
   AddressInput,
@@ -45,7 +51,10 @@ export class Addresses extends Context.Service<
       actor: Actor,
       addressId: unknown,
       input: unknown
-    ) => Effect.Effect<Address, InvalidInput | AddressNotFound | DefaultAddressRequired | DefaultAddressConflict | Refused>
+    ) => Effect.Effect<
+      Address,
+      InvalidInput | AddressNotFound | DefaultAddressRequired | DefaultAddressConflict | Refused
+    >
     readonly delete: (
       actor: Actor,
       addressId: unknown

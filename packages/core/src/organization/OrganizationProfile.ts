@@ -1,6 +1,6 @@
 import { Context, DateTime, Effect, Layer } from "effect"
 import type { Actor } from "../kernel/Actor.ts"
-import { AuditLog, record } from "../kernel/Audit.ts"
+import { type AuditLog, record } from "../kernel/Audit.ts"
 import {
   decodeInput,
   type InvalidInput,
@@ -9,9 +9,9 @@ import {
   type Unauthenticated
 } from "../kernel/Errors.ts"
 import { OrganizationId } from "../kernel/Ids.ts"
-import { SecureRandom } from "../kernel/SecureRandom.ts"
+import type { SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
-import { AccountStore, RoleStore } from "../members/AccountStore.ts"
+import type { AccountStore, RoleStore } from "../members/AccountStore.ts"
 import { adminOnly } from "../members/Membership.ts"
 import { loadMember, loadMemberWith, loadOperator } from "../members/Viewer.ts"
 import { InhouseDeclarationCount } from "./InhouseDeclarationCount.ts"
@@ -121,7 +121,8 @@ export class OrganizationProfile extends Context.Service<
           action,
           subject: { type: "organization", id: current.id },
           before: organizationSnapshot(current),
-          after: reason === undefined ? organizationSnapshot(change.next) : { ...organizationSnapshot(change.next), reason }
+          after:
+            reason === undefined ? organizationSnapshot(change.next) : { ...organizationSnapshot(change.next), reason }
         })
         return change.next
       })

@@ -35,7 +35,9 @@ const text = (label: { de: string; en: string }, max: number) =>
   Schema.Trim.pipe(
     Schema.check(
       Schema.isNonEmpty({ message: `${label.de} fehlt / ${label.en} is required` }),
-      Schema.isMaxLength(max, { message: `${label.de}: höchstens ${max} Zeichen / ${label.en}: at most ${max} characters` })
+      Schema.isMaxLength(max, {
+        message: `${label.de}: höchstens ${max} Zeichen / ${label.en}: at most ${max} characters`
+      })
     )
   )
 

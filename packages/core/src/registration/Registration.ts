@@ -62,7 +62,8 @@ export const RegistrationOrganizationInput = Schema.Struct({
   legalForm: text("Rechtsform", "legal form"),
   administrativeLevel: AdministrativeLevel.pipe(
     Schema.annotate({
-      message: "Verwaltungsebene: federal, state, municipal oder other / administrative level: federal, state, municipal or other"
+      message:
+        "Verwaltungsebene: federal, state, municipal oder other / administrative level: federal, state, municipal or other"
     }),
     missing("Verwaltungsebene")
   ),
@@ -129,8 +130,7 @@ export const termsIssue = (acceptedTermsId: unknown, currentTermsId: TermsId): F
   typeof acceptedTermsId === "string" && acceptedTermsId !== "" && acceptedTermsId !== currentTermsId
     ? new FieldIssue({
         path: "acceptedTermsId",
-        message:
-          "Bitte die aktuelle Version der CSP-AGB akzeptieren / please accept the current version of the CSP-AGB"
+        message: "Bitte die aktuelle Version der CSP-AGB akzeptieren / please accept the current version of the CSP-AGB"
       })
     : undefined
 
@@ -149,7 +149,10 @@ export const RegistrationStatus = Schema.Literals(registrationStatuses)
 export type RegistrationStatus = typeof RegistrationStatus.Type
 
 /** Registrations that still claim their organization name and email: nobody else may register them. */
-export const openStatuses: ReadonlySet<RegistrationStatus> = new Set(["awaitingEmailConfirmation", "awaitingOperatorReview"])
+export const openStatuses: ReadonlySet<RegistrationStatus> = new Set([
+  "awaitingEmailConfirmation",
+  "awaitingOperatorReview"
+])
 
 /** What the operator may see: confirmed registrations only (DOMAIN §2: before confirmation the operator does not see it). */
 export const OperatorVisibleStatus = Schema.Literals(["awaitingOperatorReview", "approved", "rejected"]).pipe(
@@ -346,7 +349,11 @@ export const transition = (
   const rule = ruleFor(r.status, command._tag)
   if (!rule)
     return Result.fail(
-      new IllegalRegistrationTransition({ registrationId: r.id, status: effectiveStatus(r, now), command: command._tag })
+      new IllegalRegistrationTransition({
+        registrationId: r.id,
+        status: effectiveStatus(r, now),
+        command: command._tag
+      })
     )
   const blocked = obstacle(r, rule, actor, now)
   if (blocked) return Result.fail(blocked)

@@ -12,10 +12,11 @@ import { openStatuses, type Registration, RegistrationStatus } from "./Registrat
  * Compare-and-set failed: the registration left the status the caller read, because someone else acted in
  * between (two operators deciding at once, a confirmation racing the sweep). Reload and decide again.
  */
-export class StaleRegistrationStatus extends Schema.TaggedError<StaleRegistrationStatus>()(
-  "StaleRegistrationStatus",
-  { registrationId: Schema.String, expectedStatus: RegistrationStatus, actualStatus: RegistrationStatus }
-) {}
+export class StaleRegistrationStatus extends Schema.TaggedError<StaleRegistrationStatus>()("StaleRegistrationStatus", {
+  registrationId: Schema.String,
+  expectedStatus: RegistrationStatus,
+  actualStatus: RegistrationStatus
+}) {}
 
 /** Where a page of a listing ends: the next page starts after this registration. */
 export interface RegistrationCursor {
@@ -40,7 +41,10 @@ export class RegistrationStore extends Context.Service<
   {
     readonly insert: (r: Registration) => Effect.Effect<void, RegistrationWriteError>
     /** Replaces the registration if its stored status is `expectedStatus`; `StaleRegistrationStatus` otherwise. */
-    readonly update: (r: Registration, expectedStatus: RegistrationStatus) => Effect.Effect<void, RegistrationWriteError>
+    readonly update: (
+      r: Registration,
+      expectedStatus: RegistrationStatus
+    ) => Effect.Effect<void, RegistrationWriteError>
     readonly get: (id: RegistrationId) => Effect.Effect<Registration | undefined, StorageError>
     /** The open registration (by stored status) for this normalized email, if any. */
     readonly findOpenByEmail: (email: Email) => Effect.Effect<Registration | undefined, StorageError>
@@ -69,7 +73,8 @@ export class RegistrationStore extends Context.Service<
       return undefined
     }
     const order = (a: Registration, b: Registration) =>
-      DateTime.toEpochMillis(a.submittedAt) - DateTime.toEpochMillis(b.submittedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+      DateTime.toEpochMillis(a.submittedAt) - DateTime.toEpochMillis(b.submittedAt) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
     const isAfter = (r: Registration, c: RegistrationCursor) => {
       const d = DateTime.toEpochMillis(r.submittedAt) - DateTime.toEpochMillis(c.submittedAt)
       return d > 0 || (d === 0 && r.id > c.id)
@@ -78,7 +83,9 @@ export class RegistrationStore extends Context.Service<
       insert: (r) =>
         Effect.suspend((): Effect.Effect<void, RegistrationWriteError> => {
           if (rows.get(r.id))
-            return Effect.fail(new StorageError({ operation: "RegistrationStore.insert", cause: `duplicate id ${r.id}` }))
+            return Effect.fail(
+              new StorageError({ operation: "RegistrationStore.insert", cause: `duplicate id ${r.id}` })
+            )
           const refused = conflict(r)
           return refused ? Effect.fail(refused) : rows.set(r.id, r)
         }),
@@ -86,7 +93,9 @@ export class RegistrationStore extends Context.Service<
         Effect.suspend((): Effect.Effect<void, RegistrationWriteError> => {
           const stored = rows.get(r.id)
           if (!stored)
-            return Effect.fail(new StorageError({ operation: "RegistrationStore.update", cause: `no registration ${r.id}` }))
+            return Effect.fail(
+              new StorageError({ operation: "RegistrationStore.update", cause: `no registration ${r.id}` })
+            )
           if (stored.status !== expectedStatus)
             return Effect.fail(
               new StaleRegistrationStatus({ registrationId: r.id, expectedStatus, actualStatus: stored.status })
@@ -95,7 +104,8 @@ export class RegistrationStore extends Context.Service<
           return refused ? Effect.fail(refused) : rows.set(r.id, r)
         }),
       get: (id) => Effect.sync(() => rows.get(id)),
-      findOpenByEmail: (email) => Effect.sync(() => rows.find((r) => openStatuses.has(r.status) && r.person.email === email)),
+      findOpenByEmail: (email) =>
+        Effect.sync(() => rows.find((r) => openStatuses.has(r.status) && r.person.email === email)),
       findOpenByOrganizationName: (name) =>
         Effect.sync(() => {
           const normalized = normalizeOrganizationName(name)
@@ -113,7 +123,9 @@ export class RegistrationStore extends Context.Service<
       listOverdue: (now, limit) =>
         Effect.sync(() =>
           rows
-            .filter((r) => r.status === "awaitingEmailConfirmation" && !DateTime.isLessThan(now, r.confirmationDeadline))
+            .filter(
+              (r) => r.status === "awaitingEmailConfirmation" && !DateTime.isLessThan(now, r.confirmationDeadline)
+            )
             .sort(
               (a, b) =>
                 DateTime.toEpochMillis(a.confirmationDeadline) - DateTime.toEpochMillis(b.confirmationDeadline) ||

@@ -1,22 +1,30 @@
 import { Context, DateTime, Effect, Layer, Result, Schema } from "effect"
 import { CaptchaVerifier } from "../identity/Captcha.ts"
-import { issueLink, type LinkExpiredOrUsed, LinkTokenStore, PresentedToken, redeemLink } from "../identity/LinkToken.ts"
+import { issueLink, LinkExpiredOrUsed, LinkTokenStore, PresentedToken, redeemLink } from "../identity/LinkToken.ts"
 import { PasswordHasher } from "../identity/PasswordHasher.ts"
 import { type Actor, type Operator, system } from "../kernel/Actor.ts"
-import { AuditLog, portalChain, record } from "../kernel/Audit.ts"
+import { type AuditLog, portalChain, record } from "../kernel/Audit.ts"
 import { Email } from "../kernel/Email.ts"
 import { base64url, fromBase64url } from "../kernel/Encoding.ts"
-import { decodeInput, type FieldIssue, InvalidInput, issuesOf, PermissionDenied, type StorageError, Unauthenticated } from "../kernel/Errors.ts"
+import {
+  decodeInput,
+  type FieldIssue,
+  InvalidInput,
+  issuesOf,
+  PermissionDenied,
+  type StorageError,
+  Unauthenticated
+} from "../kernel/Errors.ts"
 import type { AccountId, AddressId, OrganizationId, RegistrationId, RoleId } from "../kernel/Ids.ts"
-import { Outbox, enqueue } from "../kernel/Outbox.ts"
+import { enqueue, type Outbox } from "../kernel/Outbox.ts"
 import { permissionKeys } from "../kernel/Permission.ts"
-import { newId, SecureRandom } from "../kernel/SecureRandom.ts"
+import { newId, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
 import { Account, displayName, organizationAdminRoleName, Role } from "../members/Account.ts"
-import { AccountStore, type EmailAlreadyRegistered, RoleStore } from "../members/AccountStore.ts"
+import { AccountStore, EmailAlreadyRegistered, RoleStore } from "../members/AccountStore.ts"
 import { Address, Organization } from "../organization/Organization.ts"
-import { AddressStore, type OrganizationAlreadyRegistered, OrganizationStore } from "../organization/OrganizationStore.ts"
-import { currentTerms, type NoTermsInForce, TermsStore } from "../terms/Terms.ts"
+import { AddressStore, OrganizationAlreadyRegistered, OrganizationStore } from "../organization/OrganizationStore.ts"
+import { currentTerms, type NoTermsInForce, type TermsStore } from "../terms/Terms.ts"
 import {
   allowedCommands,
   CaptchaAnswer,
@@ -90,9 +98,7 @@ export const ResendConfirmationInput = Schema.Struct({
 
 const maxPageLimit = 200
 export const RegistrationListQuery = Schema.Struct({
-  status: OperatorVisibleStatus.pipe(
-    Schema.annotateKey({ messageMissingKey: "Status fehlt / status is required" })
-  ),
+  status: OperatorVisibleStatus.pipe(Schema.annotateKey({ messageMissingKey: "Status fehlt / status is required" })),
   limit: Schema.optionalKey(
     Schema.Int.pipe(
       Schema.check(
@@ -123,6 +129,22 @@ const sweepBatch = 100
 
 type ConflictError = OrganizationAlreadyRegistered | EmailAlreadyRegistered
 
+/** Everything the registration use cases read and write through. */
+export type RegistrationPorts =
+  | UnitOfWork
+  | RegistrationStore
+  | LinkTokenStore
+  | OrganizationStore
+  | AddressStore
+  | AccountStore
+  | RoleStore
+  | TermsStore
+  | PasswordHasher
+  | CaptchaVerifier
+  | AuditLog
+  | Outbox
+  | SecureRandom
+
 export class Registrations extends Context.Service<
   Registrations,
   {
@@ -135,14 +157,14 @@ export class Registrations extends Context.Service<
       input: RegistrationInputEncoded
     ) => Effect.Effect<
       { readonly registrationId: RegistrationId },
-      InvalidInput | ConflictError | NoTermsInForce | StorageError
+      InvalidInput | ConflictError | NoTermsInForce | StaleRegistrationStatus | StorageError
     >
     /** DOMAIN §2.3: the emailed link forwards the registration to the operator. */
     readonly confirm: (input: {
       readonly token: string
     }) => Effect.Effect<
       { readonly registrationId: RegistrationId; readonly status: "awaitingOperatorReview" },
-      InvalidInput | LinkExpiredOrUsed | StaleRegistrationStatus | ConflictError | StorageError
+      InvalidInput | LinkExpiredOrUsed | StaleRegistrationStatus | StorageError
     >
     /** A new confirmation link for an unconfirmed registration; the old one dies. Answers the same whatever the email. */
     readonly resendConfirmation: (input: { readonly email: string }) => Effect.Effect<void, InvalidInput | StorageError>
@@ -166,7 +188,11 @@ export class Registrations extends Context.Service<
       operator: Actor,
       id: string
     ) => Effect.Effect<
-      { readonly registration: RegistrationView; readonly organizationId: OrganizationId; readonly accountId: AccountId },
+      {
+        readonly registration: RegistrationView
+        readonly organizationId: OrganizationId
+        readonly accountId: AccountId
+      },
       | RegistrationNotFound
       | PermissionDenied
       | Unauthenticated
@@ -195,21 +221,7 @@ export class Registrations extends Context.Service<
   }
 >()("@cloudportal/core/Registrations") {
   static readonly make = Effect.gen(function* () {
-    const context = yield* Effect.context<
-      | UnitOfWork
-      | RegistrationStore
-      | LinkTokenStore
-      | OrganizationStore
-      | AddressStore
-      | AccountStore
-      | RoleStore
-      | TermsStore
-      | PasswordHasher
-      | CaptchaVerifier
-      | AuditLog
-      | Outbox
-      | SecureRandom
-    >()
+    const context = yield* Effect.context<RegistrationPorts>()
     const uow = Context.get(context, UnitOfWork)
     const registrations = Context.get(context, RegistrationStore)
     const organizations = Context.get(context, OrganizationStore)
@@ -218,9 +230,9 @@ export class Registrations extends Context.Service<
     const captcha = Context.get(context, CaptchaVerifier)
 
     /** Runs in one unit of work with every port of this service at hand. */
-    const inTransaction = <A, E>(effect: Effect.Effect<A, E, Context.Context.Services<typeof context>>) =>
+    const inTransaction = <A, E>(effect: Effect.Effect<A, E, RegistrationPorts>) =>
       uow.transaction(effect).pipe(Effect.provideContext(context))
-    const withPorts = <A, E>(effect: Effect.Effect<A, E, Context.Context.Services<typeof context>>) =>
+    const withPorts = <A, E>(effect: Effect.Effect<A, E, RegistrationPorts>) =>
       effect.pipe(Effect.provideContext(context))
 
     const audit = (actor: Actor, r: Registration, action: string, before: Registration | null, extra?: object) =>
@@ -236,13 +248,18 @@ export class Registrations extends Context.Service<
     const apply = Effect.fnUntraced(function* (r: Registration, command: RegistrationCommand, actor: Actor) {
       const now = yield* DateTime.now
       const next = yield* Effect.fromResult(transition(r, command, actor, now))
-      yield* registrations.update(next, r.status)
+      // A transition never changes the email or the organization name, so the store's uniqueness cannot object.
+      yield* registrations
+        .update(next, r.status)
+        .pipe(Effect.catchTags({ EmailAlreadyRegistered: Effect.die, OrganizationAlreadyRegistered: Effect.die }))
       return next
     })
 
     /** Writes the expiry of an overdue registration: status, dead links, audit. */
     const expireOne = Effect.fnUntraced(function* (r: Registration) {
-      const next = yield* apply(r, { _tag: "expire" }, system)
+      const next = yield* apply(r, { _tag: "expire" }, system).pipe(
+        Effect.catchTags({ PermissionDenied: Effect.die, InvalidInput: Effect.die, LinkExpiredOrUsed: Effect.die })
+      )
       yield* LinkTokenStore.use((s) => s.revokeAll("registrationConfirmation", r.id, next.updatedAt))
       yield* audit(system, next, "registration.expired", r)
       return next
@@ -256,15 +273,17 @@ export class Registrations extends Context.Service<
       const now = yield* DateTime.now
       const { name } = form.organization
       const { email } = form.person
-      if (yield* organizations.findByName(name)) return new OrganizationAlreadyRegisteredError({ name })
+      if (yield* organizations.findByName(name)) return new OrganizationAlreadyRegistered({ name })
       const byName = yield* registrations.findOpenByOrganizationName(name)
-      if (byName && isOpen(byName, now)) return new OrganizationAlreadyRegisteredError({ name })
-      if (yield* accounts.findByEmail(email)) return new EmailAlreadyRegisteredError({ email })
+      if (byName && isOpen(byName, now)) return new OrganizationAlreadyRegistered({ name })
+      if (yield* accounts.findByEmail(email)) return new EmailAlreadyRegistered({ email })
       const byEmail = yield* registrations.findOpenByEmail(email)
-      if (byEmail && isOpen(byEmail, now)) return new EmailAlreadyRegisteredError({ email })
+      if (byEmail && isOpen(byEmail, now)) return new EmailAlreadyRegistered({ email })
       if (expireStale) {
-        if (byName) yield* expireOne(byName)
-        if (byEmail && byEmail.id !== byName?.id) yield* expireOne(byEmail)
+        const stale = [byName, byEmail].filter(
+          (r, i, all): r is Registration => !!r && all.findIndex((o) => o?.id === r.id) === i
+        )
+        for (const r of stale) yield* expireOne(r).pipe(Effect.catchTag("IllegalRegistrationTransition", Effect.die))
       }
       return undefined
     })
@@ -297,7 +316,7 @@ export class Registrations extends Context.Service<
     })
 
     const submit = Effect.fn("Registrations.submit")(function* (input: RegistrationInputEncoded) {
-      const form = yield* decodeForm(input)
+      const form = yield* withPorts(decodeForm(input))
       // Refuse early and cheaply before paying for the hash; the unit of work checks again, and the stores hold it.
       const early = yield* withPorts(conflictOf(form, false))
       if (early) return yield* early
@@ -343,11 +362,12 @@ export class Registrations extends Context.Service<
           const link = yield* redeemLink("registrationConfirmation", token)
           const r = yield* registrations.get(link.subjectId as RegistrationId)
           if (!r || r.person.email !== link.email)
-            return yield* new LinkExpiredOrUsedError({ purpose: "registrationConfirmation" })
+            return yield* new LinkExpiredOrUsed({ purpose: "registrationConfirmation" })
           const next = yield* apply(r, { _tag: "confirm" }, system).pipe(
             Effect.catchTags({
+              // The link outlived its registration's status (decided meanwhile): for the holder it is spent.
               IllegalRegistrationTransition: () =>
-                Effect.fail(new LinkExpiredOrUsedError({ purpose: "registrationConfirmation" })),
+                Effect.fail(new LinkExpiredOrUsed({ purpose: "registrationConfirmation" })),
               PermissionDenied: Effect.die,
               InvalidInput: Effect.die
             })
@@ -366,7 +386,7 @@ export class Registrations extends Context.Service<
       yield* inTransaction(
         Effect.gen(function* () {
           const r = yield* registrations.findOpenByEmail(email)
-          if (!r || r.status !== "awaitingEmailConfirmation") return
+          if (r?.status !== "awaitingEmailConfirmation") return
           const now = yield* DateTime.now
           if (!isOpen(r, now)) {
             yield* expireOne(r)
@@ -393,27 +413,37 @@ export class Registrations extends Context.Service<
           })
         })
       ).pipe(
-        // The answer must not tell whether the email had an open registration.
-        Effect.catchTags({ IllegalRegistrationTransition: () => Effect.void, PermissionDenied: Effect.die })
+        // The answer must not tell whether the email had an open registration, nor that a concurrent step won.
+        Effect.catchTags({
+          IllegalRegistrationTransition: () => Effect.void,
+          StaleRegistrationStatus: () => Effect.void,
+          PermissionDenied: Effect.die,
+          InvalidInput: Effect.die,
+          LinkExpiredOrUsed: Effect.die
+        })
       )
-    }, Effect.catchTags({ LinkExpiredOrUsed: Effect.die, StaleRegistrationStatus: () => Effect.void, EmailAlreadyRegistered: Effect.die, OrganizationAlreadyRegistered: Effect.die }))
+    })
 
     /** The acting operator, re-read so that a decision never rests on a revoked operator account. */
     const loadOperator = Effect.fnUntraced(function* (actor: Actor) {
       if (actor._tag !== "Operator") return yield* new PermissionDenied({ permission: "operator" })
       const account = yield* accounts.get(actor.accountId)
-      if (!account || account.kind !== "operator" || account.status !== "active") return yield* new Unauthenticated()
+      if (account?.kind !== "operator" || account.status !== "active") return yield* new Unauthenticated()
       return actor satisfies Operator
     })
 
     /** A registration the operator may see: confirmed at least. */
     const loadVisible = Effect.fnUntraced(function* (id: string) {
       const r = id === "" ? undefined : yield* registrations.get(id as RegistrationId)
-      if (!r || !Schema.is(OperatorVisibleStatus)(r.status)) return yield* new RegistrationNotFound({ registrationId: id })
+      if (!r || !Schema.is(OperatorVisibleStatus)(r.status))
+        return yield* new RegistrationNotFound({ registrationId: id })
       return r
     })
 
-    const list = Effect.fn("Registrations.list")(function* (operator: Actor, query: typeof RegistrationListQuery.Encoded) {
+    const list = Effect.fn("Registrations.list")(function* (
+      operator: Actor,
+      query: typeof RegistrationListQuery.Encoded
+    ) {
       const actor = yield* loadOperator(operator)
       const q = yield* decodeInput(RegistrationListQuery)(query)
       const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
@@ -504,36 +534,52 @@ export class Registrations extends Context.Service<
           const chain = organizationId as string
           const entry = (action: string, subject: { type: string; id: string }, after: Schema.Json) =>
             record({ chain, actor, action, subject, before: null, after })
-          yield* entry("organization.created", { type: "organization", id: organizationId }, {
-            name: organization.name,
-            legalForm: organization.legalForm,
-            administrativeLevel: organization.administrativeLevel,
-            federalState: organization.federalState,
-            capabilities: [...organization.capabilities],
-            registrationId: r.id,
-            acceptedTermsId: r.acceptedTermsId
-          })
-          yield* entry("role.created", { type: "role", id: role.id }, {
-            name: role.name,
-            permissions: [...role.permissions],
-            builtIn: true
-          })
-          yield* entry("address.created", { type: "address", id: address.id }, {
-            kind: address.kind,
-            street: address.street,
-            postalCode: address.postalCode,
-            city: address.city,
-            phone: address.phone,
-            isDefault: true
-          })
-          yield* entry("account.created", { type: "account", id: account.id }, {
-            email: account.email,
-            firstName: account.firstName,
-            lastName: account.lastName,
-            status: account.status,
-            isMainAdmin: true,
-            roleIds: [...account.roleIds]
-          })
+          yield* entry(
+            "organization.created",
+            { type: "organization", id: organizationId },
+            {
+              name: organization.name,
+              legalForm: organization.legalForm,
+              administrativeLevel: organization.administrativeLevel,
+              federalState: organization.federalState,
+              capabilities: [...organization.capabilities],
+              registrationId: r.id,
+              acceptedTermsId: r.acceptedTermsId
+            }
+          )
+          yield* entry(
+            "role.created",
+            { type: "role", id: role.id },
+            {
+              name: role.name,
+              permissions: [...role.permissions],
+              builtIn: true
+            }
+          )
+          yield* entry(
+            "address.created",
+            { type: "address", id: address.id },
+            {
+              kind: address.kind,
+              street: address.street,
+              postalCode: address.postalCode,
+              city: address.city,
+              phone: address.phone,
+              isDefault: true
+            }
+          )
+          yield* entry(
+            "account.created",
+            { type: "account", id: account.id },
+            {
+              email: account.email,
+              firstName: account.firstName,
+              lastName: account.lastName,
+              status: account.status,
+              isMainAdmin: true,
+              roleIds: [...account.roleIds]
+            }
+          )
           yield* audit(actor, next, "registration.approved", r, { organizationId, accountId })
           yield* enqueue({
             _tag: "RegistrationApproved",
@@ -585,12 +631,7 @@ export class Registrations extends Context.Service<
             Effect.as(1),
             Effect.catchTags({
               StaleRegistrationStatus: () => Effect.succeed(0),
-              IllegalRegistrationTransition: () => Effect.succeed(0),
-              PermissionDenied: Effect.die,
-              InvalidInput: Effect.die,
-              LinkExpiredOrUsed: Effect.die,
-              EmailAlreadyRegistered: Effect.die,
-              OrganizationAlreadyRegistered: Effect.die
+              IllegalRegistrationTransition: () => Effect.succeed(0)
             })
           )
           expired += done

@@ -82,8 +82,8 @@ export const sampleNotifications = (recipient: string, locale: "de" | "en" = "de
     },
     { _tag: "PasswordResetLink", ...to, token: "pwr-token-Ui6_jkl", expiresAt: at("2025-03-14T10:30:00Z") },
     { _tag: "PasswordChanged", ...to, changedAt: at("2025-03-14T09:45:00Z") },
-    { _tag: "OrderPlaced", ...to, ...order, audience: "customer", deadline: at("2025-04-13T21:59:59.999Z") },
-    { _tag: "OrderPlaced", ...to, ...order, audience: "actingParty", deadline: at("2025-04-13T21:59:59.999Z") },
+    { _tag: "OrderPlaced", ...to, ...order, audience: "customer", deadline: at("2025-04-13T22:00:00Z") },
+    { _tag: "OrderPlaced", ...to, ...order, audience: "actingParty", deadline: at("2025-04-13T22:00:00Z") },
     { _tag: "OrderStatusChanged", ...to, ...order, from: "open", to: "inReviewByProviderDV" },
     {
       _tag: "OrderRejected",
@@ -92,7 +92,7 @@ export const sampleNotifications = (recipient: string, locale: "de" | "en" = "de
       status: "rejectedByProviderDV",
       reason: "Die gewünschte Konfiguration ist nicht verfügbar."
     },
-    { _tag: "OrderDeadlineReminder", ...to, ...order, deadline: at("2025-04-13T21:59:59.999Z") },
+    { _tag: "OrderDeadlineReminder", ...to, ...order, deadline: at("2025-04-13T22:00:00Z") },
     { _tag: "OrderExpired", ...to, ...order }
   ]
 }

@@ -14,18 +14,46 @@ describe("decision deadline (§§ 187 (1), 188 (2) BGB, Europe/Berlin)", () => {
     ["month end in a leap year: 31 Jan 2024 → end of 1 Mar", "2024-01-31T11:00:00Z", "2024-03-01T23:00:00.000Z"],
     ["30 Apr → end of 30 May", "2025-04-30T08:00:00Z", "2025-05-30T22:00:00.000Z"],
     ["year end: 31 Dec → end of 30 Jan", "2024-12-31T12:00:00Z", "2025-01-30T23:00:00.000Z"],
-    ["29 February → end of 30 March (still winter time at midnight)", "2024-02-29T10:00:00Z", "2024-03-30T23:00:00.000Z"],
+    [
+      "29 February → end of 30 March (still winter time at midnight)",
+      "2024-02-29T10:00:00Z",
+      "2024-03-30T23:00:00.000Z"
+    ],
     ["1 February of a leap year → end of 2 March", "2024-02-01T10:00:00Z", "2024-03-02T23:00:00.000Z"],
-    ["spring switch inside the period: ends at Berlin midnight in summer time", "2025-03-10T09:00:00Z", "2025-04-09T22:00:00.000Z"],
-    ["autumn switch inside the period: ends at Berlin midnight in winter time", "2025-10-01T09:00:00Z", "2025-10-31T23:00:00.000Z"],
+    [
+      "spring switch inside the period: ends at Berlin midnight in summer time",
+      "2025-03-10T09:00:00Z",
+      "2025-04-09T22:00:00.000Z"
+    ],
+    [
+      "autumn switch inside the period: ends at Berlin midnight in winter time",
+      "2025-10-01T09:00:00Z",
+      "2025-10-31T23:00:00.000Z"
+    ],
     ["placed on the spring switch day (03:30 summer time)", "2025-03-30T01:30:00Z", "2025-04-29T22:00:00.000Z"],
     ["placed on the autumn switch day, in the repeated hour", "2025-10-26T00:30:00Z", "2025-11-25T23:00:00.000Z"],
-    ["period ends on the spring switch day's midnight (still +01:00)", "2025-02-27T12:00:00Z", "2025-03-29T23:00:00.000Z"],
-    ["period ends on the autumn switch day's midnight (still +02:00)", "2025-09-25T12:00:00Z", "2025-10-25T22:00:00.000Z"],
+    [
+      "period ends on the spring switch day's midnight (still +01:00)",
+      "2025-02-27T12:00:00Z",
+      "2025-03-29T23:00:00.000Z"
+    ],
+    [
+      "period ends on the autumn switch day's midnight (still +02:00)",
+      "2025-09-25T12:00:00Z",
+      "2025-10-25T22:00:00.000Z"
+    ],
     ["winter, 23:59 Berlin (22:59 UTC) counts as that day", "2025-01-15T22:59:00Z", "2025-02-14T23:00:00.000Z"],
-    ["winter, 00:01 Berlin (23:01 UTC the day before) counts as the next day", "2025-01-15T23:01:00Z", "2025-02-15T23:00:00.000Z"],
+    [
+      "winter, 00:01 Berlin (23:01 UTC the day before) counts as the next day",
+      "2025-01-15T23:01:00Z",
+      "2025-02-15T23:00:00.000Z"
+    ],
     ["summer, 23:59 Berlin (21:59 UTC) counts as that day", "2025-07-15T21:59:00Z", "2025-08-14T22:00:00.000Z"],
-    ["summer, 00:01 Berlin (22:01 UTC the day before) counts as the next day", "2025-07-15T22:01:00Z", "2025-08-15T22:00:00.000Z"]
+    [
+      "summer, 00:01 Berlin (22:01 UTC the day before) counts as the next day",
+      "2025-07-15T22:01:00Z",
+      "2025-08-15T22:00:00.000Z"
+    ]
   ]
   for (const [name, placedAt, end] of table)
     it(`the provider has 30 days, the order day not counted: ${name}`, () => {

@@ -11,37 +11,8 @@ import {
   statusesOf
 } from "../../src/orders/OrderStatus.ts"
 import { allowedActions, transition, transitionTable, transitionTableMarkdown } from "../../src/orders/Transitions.ts"
+import { deadlineRuns, domainSteps } from "./domainSteps.ts"
 import { makeOrder, type Persona, personas } from "./fixtures.ts"
-
-/**
- * DOMAIN §9, written out independently of `transitionTable`: "model from action party to".
- * If the table and this list ever disagree, one of them misreads the rules.
- */
-const domainSteps = [
-  "DV open startReview provider inReviewByProviderDV",
-  "DV inReviewByProviderDV confirm provider confirmedByProviderDV",
-  "DV confirmedByProviderDV markOrdered provider ordered",
-  "DV open reject provider rejectedByProviderDV",
-  "DV inReviewByProviderDV reject provider rejectedByProviderDV",
-  "DV open expire system expired",
-  "DV inReviewByProviderDV expire system expired",
-  "UV open startReview intermediary inReviewByIntermediaryUV",
-  "UV inReviewByIntermediaryUV confirm intermediary confirmedByIntermediaryUV",
-  "UV confirmedByIntermediaryUV startReview provider inReviewByProviderUV",
-  "UV inReviewByProviderUV confirm provider confirmedByProviderUV",
-  "UV confirmedByProviderUV markOrdered intermediary ordered",
-  "UV open reject intermediary rejectedByIntermediaryUV",
-  "UV inReviewByIntermediaryUV reject intermediary rejectedByIntermediaryUV",
-  "UV confirmedByIntermediaryUV reject provider rejectedByProviderUV",
-  "UV inReviewByProviderUV reject provider rejectedByProviderUV",
-  "UV open expire system expired",
-  "UV inReviewByIntermediaryUV expire system expired",
-  "UV confirmedByIntermediaryUV expire system expired",
-  "UV inReviewByProviderUV expire system expired"
-].map((line) => {
-  const [model, from, action, party, to] = line.split(" ") as [ContractModel, OrderStatus, OrderAction, string, OrderStatus]
-  return { model, from, action, party, to }
-})
 
 /** The party each persona may act for; everybody else acts for nobody. */
 const partyOf: Partial<Record<Persona, string>> = {
@@ -49,10 +20,6 @@ const partyOf: Partial<Record<Persona, string>> = {
   intermediaryDecider: "intermediary",
   system: "system"
 }
-
-/** States in which the decision period runs: exactly those the sweep may expire. */
-const deadlineRuns = (model: ContractModel, status: OrderStatus) =>
-  domainSteps.some((s) => s.model === model && s.from === status && s.action === "expire")
 
 const models: ReadonlyArray<ContractModel> = ["DV", "UV"]
 const personaNames = Object.keys(personas) as ReadonlyArray<Persona>
@@ -80,10 +47,13 @@ describe("order status", () => {
   })
 
   it("ordered, the three rejections and expired are terminal; nothing else is", () => {
-    assert.deepStrictEqual(
-      orderStatuses.filter(isTerminal),
-      ["ordered", "rejectedByProviderDV", "rejectedByIntermediaryUV", "rejectedByProviderUV", "expired"]
-    )
+    assert.deepStrictEqual(orderStatuses.filter(isTerminal), [
+      "ordered",
+      "rejectedByProviderDV",
+      "rejectedByIntermediaryUV",
+      "rejectedByProviderUV",
+      "expired"
+    ])
   })
 })
 
@@ -125,7 +95,7 @@ describe("transition table", () => {
   it("the printable table lists every step with its German labels", () => {
     const lines = transitionTableMarkdown().split("\n")
     assert.strictEqual(lines.length, transitionTable.length + 2)
-    assert.include(transitionTableMarkdown(), "„Bestätigt durch Intermediär\" (`confirmedByIntermediaryUV`)")
+    assert.include(transitionTableMarkdown(), '„Bestätigt durch Intermediär" (`confirmedByIntermediaryUV`)')
   })
 
   it("every status × action × acting party × contract model is allowed exactly as DOMAIN §9 says", () => {
@@ -308,7 +278,13 @@ describe("order workflow properties", () => {
       { numRuns: 300 }
     )
     // The property says little if the runs never got anywhere: every end state must have been reached.
-    for (const end of ["ordered", "rejectedByProviderDV", "rejectedByIntermediaryUV", "rejectedByProviderUV", "expired"] as const)
+    for (const end of [
+      "ordered",
+      "rejectedByProviderDV",
+      "rejectedByIntermediaryUV",
+      "rejectedByProviderUV",
+      "expired"
+    ] as const)
       assert.isTrue(reached.has(end), `no run reached ${end}`)
   })
 })

@@ -73,7 +73,11 @@ export const makeOrder = (
     customerId: options.customerId ?? customerOrg,
     providerId: providerOrg,
     intermediaryId: contractModel === "UV" ? intermediaryOrg : null,
-    offering: { id: (options.offeringId ?? "off_test") as OfferingId, version: 1, name: { de: "Testdienst", en: "Test service" } },
+    offering: {
+      id: (options.offeringId ?? "off_test") as OfferingId,
+      version: 1,
+      name: { de: "Testdienst", en: "Test service" }
+    },
     pricePlan: {
       _tag: "OneTime",
       id: "plan_once" as PricePlanId,

@@ -66,6 +66,7 @@ export const Greeting = (props: { readonly locale: Locale; readonly name: string
 export const Action = (props: { readonly locale: Locale; readonly href: string; readonly label: string }) => (
   <Section style={{ margin: "8px 0 24px" }}>
     <Button
+      className="action"
       href={props.href}
       style={{
         backgroundColor: colors.brand,
@@ -87,6 +88,13 @@ export const Action = (props: { readonly locale: Locale; readonly href: string; 
       </Link>
     </Text>
   </Section>
+)
+
+/** A link inside running text, underlined so it is not told apart by colour alone. */
+export const InlineLink = (props: { readonly href: string; readonly children: ReactNode }) => (
+  <Link href={props.href} style={{ color: colors.brand, textDecoration: "underline" }}>
+    {props.children}
+  </Link>
 )
 
 /** Label–value pairs (order number, service, price …) as a real table with row headers. */

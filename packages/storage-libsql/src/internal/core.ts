@@ -2,6 +2,7 @@
 // are imported by path; once `@cloudportal/core` exports them, only this file changes.
 export { AuditEvent, AuditLog, type ChainHead } from "../../../core/src/kernel/Audit.ts"
 export { StorageError } from "../../../core/src/kernel/Errors.ts"
+export { SecureRandom } from "../../../core/src/kernel/SecureRandom.ts"
 export { OutboxMessage, Outbox } from "../../../core/src/kernel/Outbox.ts"
 export { Notification } from "../../../core/src/kernel/Notification.ts"
 export { UnitOfWork } from "../../../core/src/kernel/UnitOfWork.ts"
@@ -13,7 +14,7 @@ export {
   OrganizationAlreadyRegistered,
   OrganizationStore
 } from "../../../core/src/organization/OrganizationStore.ts"
-export { Account, Role } from "../../../core/src/members/Account.ts"
+export { Account, normalizeRoleName, Role } from "../../../core/src/members/Account.ts"
 export {
   AccountStore,
   EmailAlreadyRegistered,

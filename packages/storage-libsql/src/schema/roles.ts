@@ -9,10 +9,12 @@ export const roles = sqliteTable(
       .notNull()
       .references(() => organizations.id),
     name: text("name").notNull(),
+    /** `normalizeRoleName(name)`: role names are unique per organization in this form. */
+    normalizedName: text("normalized_name").notNull(),
     permissions: text("permissions", { mode: "json" }).$type<ReadonlyArray<string>>().notNull(),
     builtIn: integer("built_in", { mode: "boolean" }).notNull()
   },
-  (t) => [uniqueIndex("roles_name_per_organization_unique").on(t.organizationId, t.name)]
+  (t) => [uniqueIndex("roles_name_per_organization_unique").on(t.organizationId, t.normalizedName)]
 )
 
 export type RoleRow = typeof roles.$inferSelect

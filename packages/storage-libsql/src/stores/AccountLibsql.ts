@@ -5,12 +5,14 @@ import {
   AccountStore,
   EmailAlreadyRegistered,
   MainAdminConflict,
+  normalizeRoleName,
   Role,
   RoleNameTaken,
   RoleStore
 } from "../internal/core.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
+import { storable } from "../internal/text.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type AccountRow, accounts } from "../schema/accounts.ts"
 import { type RoleRow, roles } from "../schema/roles.ts"
@@ -52,6 +54,7 @@ export const roleToRow = (r: Role): RoleRow => ({
   id: r.id,
   organizationId: r.organizationId,
   name: r.name,
+  normalizedName: normalizeRoleName(r.name),
   permissions: r.permissions,
   builtIn: r.builtIn
 })
@@ -84,7 +87,7 @@ export const layer: Layer.Layer<AccountStore, never, LibsqlDatabase> = Layer.eff
         write(
           "AccountStore.insert",
           async (db) => {
-            await db.insert(accounts).values(toRow(a))
+            await db.insert(accounts).values(storable(accounts, toRow(a)))
           },
           accountConflict(a)
         ),
@@ -93,7 +96,7 @@ export const layer: Layer.Layer<AccountStore, never, LibsqlDatabase> = Layer.eff
           "AccountStore.update",
           async (db) => {
             const { id: _, ...changes } = toRow(a)
-            await db.insert(accounts).values(toRow(a)).onConflictDoUpdate({ target: accounts.id, set: changes })
+            await db.insert(accounts).values(storable(accounts, toRow(a))).onConflictDoUpdate({ target: accounts.id, set: changes })
           },
           accountConflict(a)
         ),
@@ -119,7 +122,7 @@ export const layer: Layer.Layer<AccountStore, never, LibsqlDatabase> = Layer.eff
 )
 
 const nameTaken = (r: Role) => (v: ConstraintViolation) =>
-  v.kind === "unique" && v.message.includes("roles.name") ? new RoleNameTaken({ name: r.name }) : undefined
+  v.kind === "unique" && v.message.includes("roles.normalized_name") ? new RoleNameTaken({ name: r.name }) : undefined
 
 /** Roles; role names are unique within an organization. */
 export const layerRoles: Layer.Layer<RoleStore, never, LibsqlDatabase> = Layer.effect(
@@ -131,7 +134,7 @@ export const layerRoles: Layer.Layer<RoleStore, never, LibsqlDatabase> = Layer.e
         write(
           "RoleStore.insert",
           async (db) => {
-            await db.insert(roles).values(roleToRow(r))
+            await db.insert(roles).values(storable(roles, roleToRow(r)))
           },
           nameTaken(r)
         ),
@@ -140,7 +143,7 @@ export const layerRoles: Layer.Layer<RoleStore, never, LibsqlDatabase> = Layer.e
           "RoleStore.update",
           async (db) => {
             const { id: _, ...changes } = roleToRow(r)
-            await db.insert(roles).values(roleToRow(r)).onConflictDoUpdate({ target: roles.id, set: changes })
+            await db.insert(roles).values(storable(roles, roleToRow(r))).onConflictDoUpdate({ target: roles.id, set: changes })
           },
           nameTaken(r)
         ),

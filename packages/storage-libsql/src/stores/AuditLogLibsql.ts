@@ -2,6 +2,7 @@ import { and, desc, eq, gt } from "drizzle-orm"
 import { Effect, Layer, type Schema } from "effect"
 import { AuditEvent, AuditLog } from "../internal/core.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
+import { storable } from "../internal/text.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type AuditEventRow, auditEvents } from "../schema/audit-events.ts"
 
@@ -54,7 +55,7 @@ export const layer: Layer.Layer<AuditLog, never, LibsqlDatabase> = Layer.effect(
         }),
       append: (event) =>
         write("AuditLog.append", async (db) => {
-          await db.insert(auditEvents).values(toRow(event))
+          await db.insert(auditEvents).values(storable(auditEvents, toRow(event)))
         }),
       list: (chain, { afterSequence, limit }) =>
         read("AuditLog.list", async (db) =>

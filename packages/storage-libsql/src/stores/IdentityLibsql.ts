@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
 import { LinkToken, LinkTokenStore, Session, SessionStore } from "../internal/core.ts"
 import { fromMillis, fromMillisOrNull, toMillis, toMillisOrNull } from "../internal/time.ts"
+import { storable } from "../internal/text.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type LinkTokenRow, linkTokens } from "../schema/link-tokens.ts"
 import { type SessionRow, sessions } from "../schema/sessions.ts"
@@ -60,7 +61,7 @@ export const layerLinkTokens: Layer.Layer<LinkTokenStore, never, LibsqlDatabase>
     return LinkTokenStore.of({
       insert: (t) =>
         write("LinkTokenStore.insert", async (db) => {
-          await db.insert(linkTokens).values(linkTokenToRow(t))
+          await db.insert(linkTokens).values(storable(linkTokens, linkTokenToRow(t)))
         }),
       findByHash: (hash) =>
         read("LinkTokenStore.findByHash", async (db) => {
@@ -94,7 +95,7 @@ export const layerSessions: Layer.Layer<SessionStore, never, LibsqlDatabase> = L
     return SessionStore.of({
       insert: (s) =>
         write("SessionStore.insert", async (db) => {
-          await db.insert(sessions).values(sessionToRow(s))
+          await db.insert(sessions).values(storable(sessions, sessionToRow(s)))
         }),
       get: (id) =>
         read("SessionStore.get", async (db) => {

@@ -11,6 +11,7 @@ import {
 } from "../internal/core.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
+import { storable } from "../internal/text.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type AddressRow, addresses } from "../schema/addresses.ts"
 import { type OrganizationRow, organizations } from "../schema/organizations.ts"
@@ -87,7 +88,7 @@ export const layer: Layer.Layer<OrganizationStore, never, LibsqlDatabase> = Laye
         write(
           "OrganizationStore.insert",
           async (db) => {
-            await db.insert(organizations).values(toRow(o))
+            await db.insert(organizations).values(storable(organizations, toRow(o)))
           },
           nameTaken(o)
         ),
@@ -96,7 +97,7 @@ export const layer: Layer.Layer<OrganizationStore, never, LibsqlDatabase> = Laye
           "OrganizationStore.update",
           async (db) => {
             const { id: _, ...changes } = toRow(o)
-            await db.insert(organizations).values(toRow(o)).onConflictDoUpdate({ target: organizations.id, set: changes })
+            await db.insert(organizations).values(storable(organizations, toRow(o))).onConflictDoUpdate({ target: organizations.id, set: changes })
           },
           nameTaken(o)
         ),
@@ -132,7 +133,7 @@ export const layerAddresses: Layer.Layer<AddressStore, never, LibsqlDatabase> = 
         write(
           "AddressStore.insert",
           async (db) => {
-            await db.insert(addresses).values(addressToRow(a))
+            await db.insert(addresses).values(storable(addresses, addressToRow(a)))
           },
           secondDefault(a)
         ),
@@ -141,7 +142,7 @@ export const layerAddresses: Layer.Layer<AddressStore, never, LibsqlDatabase> = 
           "AddressStore.update",
           async (db) => {
             const { id: _, ...changes } = addressToRow(a)
-            await db.insert(addresses).values(addressToRow(a)).onConflictDoUpdate({ target: addresses.id, set: changes })
+            await db.insert(addresses).values(storable(addresses, addressToRow(a))).onConflictDoUpdate({ target: addresses.id, set: changes })
           },
           secondDefault(a)
         ),

@@ -2,6 +2,7 @@ import { and, eq, lte, sql } from "drizzle-orm"
 import { Effect, Layer, Schema } from "effect"
 import { Notification, Outbox, OutboxMessage } from "../internal/core.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
+import { storable } from "../internal/text.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type OutboxMessageRow, outboxMessages } from "../schema/outbox-messages.ts"
 
@@ -38,7 +39,7 @@ export const layer: Layer.Layer<Outbox, never, LibsqlDatabase> = Layer.effect(
     return Outbox.of({
       add: (message) =>
         write("Outbox.add", async (db) => {
-          await db.insert(outboxMessages).values(toRow(message))
+          await db.insert(outboxMessages).values(storable(outboxMessages, toRow(message)))
         }),
       due: (now, limit) =>
         read("Outbox.due", async (db) =>
@@ -54,7 +55,7 @@ export const layer: Layer.Layer<Outbox, never, LibsqlDatabase> = Layer.effect(
       update: (message) =>
         write("Outbox.update", async (db) => {
           const { id: _, ...changes } = toRow(message)
-          await db.insert(outboxMessages).values(toRow(message)).onConflictDoUpdate({ target: outboxMessages.id, set: changes })
+          await db.insert(outboxMessages).values(storable(outboxMessages, toRow(message))).onConflictDoUpdate({ target: outboxMessages.id, set: changes })
         }),
       get: (id) =>
         read("Outbox.get", async (db) => {

@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
 import { TermsStore, TermsVersion } from "../internal/core.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
+import { storable } from "../internal/text.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type TermsVersionRow, termsVersions } from "../schema/terms-versions.ts"
 
@@ -30,7 +31,7 @@ export const layer: Layer.Layer<TermsStore, never, LibsqlDatabase> = Layer.effec
     return TermsStore.of({
       insert: (t) =>
         write("TermsStore.insert", async (db) => {
-          await db.insert(termsVersions).values(toRow(t))
+          await db.insert(termsVersions).values(storable(termsVersions, toRow(t)))
         }),
       get: (id) =>
         read("TermsStore.get", async (db) => {

@@ -93,12 +93,13 @@ CREATE TABLE `roles` (
 	`id` text PRIMARY KEY NOT NULL,
 	`organization_id` text NOT NULL,
 	`name` text NOT NULL,
+	`normalized_name` text NOT NULL,
 	`permissions` text NOT NULL,
 	`built_in` integer NOT NULL,
 	FOREIGN KEY (`organization_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `roles_name_per_organization_unique` ON `roles` (`organization_id`,`name`);--> statement-breakpoint
+CREATE UNIQUE INDEX `roles_name_per_organization_unique` ON `roles` (`organization_id`,`normalized_name`);--> statement-breakpoint
 CREATE TABLE `sessions` (
 	`id` text PRIMARY KEY NOT NULL,
 	`account_id` text NOT NULL,

@@ -1,0 +1,469 @@
+import { Context, DateTime, Duration, Effect, Layer, Schema } from "effect"
+import { type Actor, type Member, type Operator, system } from "../kernel/Actor.ts"
+import { type AuditLog, portalChain, record } from "../kernel/Audit.ts"
+import { timingSafeEqual } from "../kernel/Digest.ts"
+import { Email } from "../kernel/Email.ts"
+import { base64url } from "../kernel/Encoding.ts"
+import {
+  decodeInput,
+  type InvalidInput,
+  PermissionDenied,
+  type StorageError,
+  Unauthenticated
+} from "../kernel/Errors.ts"
+import type { AccountId, SessionId } from "../kernel/Ids.ts"
+import { enqueue, type Outbox } from "../kernel/Outbox.ts"
+import { type Permission, permissionKeys } from "../kernel/Permission.ts"
+import { SecureRandom } from "../kernel/SecureRandom.ts"
+import { UnitOfWork } from "../kernel/UnitOfWork.ts"
+import { Account, AccountStatus, displayName } from "../members/Account.ts"
+import { AccountStore, RoleStore } from "../members/AccountStore.ts"
+import { AccountNotFound, IllegalAccountTransition } from "../members/Membership.ts"
+import { actorOf, effectivePermissions, isAdmin } from "../members/Permissions.ts"
+import type { Organization } from "../organization/Organization.ts"
+import { OrganizationStore } from "../organization/OrganizationStore.ts"
+import { effectiveStatus, isOpen, RegistrationStatus } from "../registration/Registration.ts"
+import { RegistrationStore } from "../registration/RegistrationStore.ts"
+import { checkLink, issueLink, LinkExpiredOrUsed, LinkTokenStore, PresentedToken, redeemLink } from "./LinkToken.ts"
+import { Password, PresentedPassword } from "./Password.ts"
+import { PasswordHasher } from "./PasswordHasher.ts"
+import {
+  hashSecret,
+  type IssuedSession,
+  isLive,
+  issueSession,
+  parseSessionToken,
+  SessionPolicyRef,
+  SessionStore
+} from "./Session.ts"
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors: each tells the person what to do, and none before the password was right reveals that an account exists.
+
+/** Unknown email or wrong password: one answer for both (HTTP 401). */
+export class InvalidCredentials extends Schema.TaggedError<InvalidCredentials>()("InvalidCredentials", {}) {}
+
+/** Migrated account (DOMAIN §3): set a password through „Passwort vergessen" first (HTTP 403). */
+export class PasswordResetRequired extends Schema.TaggedError<PasswordResetRequired>()("PasswordResetRequired", {}) {}
+
+/** The account is deactivated; an admin of the organization can reactivate it (HTTP 403). */
+export class AccountDeactivated extends Schema.TaggedError<AccountDeactivated>()("AccountDeactivated", {}) {}
+
+/**
+ * The email belongs to a registration not approved yet (DOMAIN §2.4): `status` says whether the email
+ * confirmation or the operator's review is outstanding (HTTP 403).
+ */
+export class RegistrationNotApproved extends Schema.TaggedError<RegistrationNotApproved>()("RegistrationNotApproved", {
+  status: RegistrationStatus
+}) {}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Inputs and answers.
+
+export const LoginInput = Schema.Struct({
+  email: Email.pipe(Schema.annotateKey({ messageMissingKey: "E-Mail-Adresse fehlt / email address is required" })),
+  password: PresentedPassword
+})
+export const PasswordResetRequestInput = Schema.Struct({
+  email: Email.pipe(Schema.annotateKey({ messageMissingKey: "E-Mail-Adresse fehlt / email address is required" }))
+})
+export const PasswordResetConfirmInput = Schema.Struct({ token: PresentedToken, password: Password })
+
+/** An account as it may be shown: never the password hash. */
+export const AccountProfile = Schema.Struct({
+  id: Schema.String,
+  kind: Schema.Literals(["member", "operator"]),
+  organizationId: Schema.NullOr(Schema.String),
+  email: Schema.String,
+  firstName: Schema.String,
+  lastName: Schema.String,
+  status: AccountStatus,
+  isMainAdmin: Schema.Boolean,
+  roleIds: Schema.Array(Schema.String)
+})
+export type AccountProfile = typeof AccountProfile.Type
+
+export const accountProfile = (a: Account): AccountProfile => ({
+  id: a.id,
+  kind: a.kind,
+  organizationId: a.organizationId,
+  email: a.email,
+  firstName: a.firstName,
+  lastName: a.lastName,
+  status: a.status,
+  isMainAdmin: a.isMainAdmin,
+  roleIds: a.roleIds
+})
+
+/** Who is signed in: the login answer and `GET /me` (API.md), `session` only on login. */
+export interface SignedIn {
+  readonly account: AccountProfile
+  readonly organization: Organization | null
+  /** In catalogue order. */
+  readonly permissions: ReadonlyArray<Permission>
+}
+
+export interface LoggedIn extends SignedIn {
+  readonly session: IssuedSession
+}
+
+/** A live session's holder, for every signed-in request. */
+export interface Authenticated {
+  readonly actor: Member | Operator
+  readonly account: AccountProfile
+  readonly sessionId: SessionId
+}
+
+export interface AuthenticationPolicy {
+  /** Lifetime of a „Passwort vergessen" link (DOMAIN §4: 1 h). */
+  readonly passwordResetLinkLifetime: Duration.Duration
+  /**
+   * `requestPasswordReset` answers no sooner than this, whether or not the email exists, so that timing does not
+   * tell (DOMAIN §4). Must exceed the real work (a lookup and a few writes); zero turns it off.
+   */
+  readonly passwordResetResponseTime: Duration.Duration
+  /** `lastSeenAt` is written at most this often per session: one write per request would be wasted. */
+  readonly sessionTouchInterval: Duration.Duration
+}
+
+export const defaultAuthenticationPolicy: AuthenticationPolicy = {
+  passwordResetLinkLifetime: Duration.hours(1),
+  passwordResetResponseTime: Duration.millis(250),
+  sessionTouchInterval: Duration.minutes(1)
+}
+
+/** Authentication defaults; override with `Layer.succeed(AuthenticationPolicyRef, …)`. */
+export const AuthenticationPolicyRef = Context.Reference<AuthenticationPolicy>(
+  "@cloudportal/core/AuthenticationPolicy",
+  { defaultValue: () => defaultAuthenticationPolicy }
+)
+
+/** Everything authentication reads and writes through. */
+export type AuthenticationPorts =
+  | UnitOfWork
+  | AccountStore
+  | RoleStore
+  | OrganizationStore
+  | RegistrationStore
+  | SessionStore
+  | LinkTokenStore
+  | PasswordHasher
+  | AuditLog
+  | Outbox
+  | SecureRandom
+
+const permissionList = (granted: ReadonlySet<Permission>): ReadonlyArray<Permission> =>
+  permissionKeys.filter((p) => granted.has(p))
+
+const chainOf = (a: Account): string => a.organizationId ?? portalChain
+
+export class Authentication extends Context.Service<
+  Authentication,
+  {
+    /**
+     * DOMAIN §4: email and password. `InvalidCredentials` for an unknown email or a wrong password, in the same time
+     * (the unknown email still costs one hash verification); only after the right password does the answer say
+     * why a known person cannot sign in (`PasswordResetRequired`, `AccountDeactivated`, `RegistrationNotApproved`).
+     */
+    readonly login: (input: {
+      readonly email: string
+      readonly password: string
+    }) => Effect.Effect<
+      LoggedIn,
+      | InvalidInput
+      | InvalidCredentials
+      | PasswordResetRequired
+      | AccountDeactivated
+      | RegistrationNotApproved
+      | StorageError
+    >
+    readonly logout: (token: string) => Effect.Effect<void, StorageError>
+    /** The actor behind a session token; `Unauthenticated` for a dead session or an account that may not sign in. */
+    readonly authenticate: (token: string) => Effect.Effect<Authenticated, Unauthenticated | StorageError>
+    /** `GET /me`: the signed-in account, its organization and its permissions. */
+    readonly me: (token: string) => Effect.Effect<SignedIn, Unauthenticated | StorageError>
+    /** „Passwort vergessen": mails a reset link to an active account; answers the same, in the same time, for any email. */
+    readonly requestPasswordReset: (input: {
+      readonly email: string
+    }) => Effect.Effect<void, InvalidInput | StorageError>
+    /** Sets the new password, clears `passwordResetRequired`, ends every session; no automatic login. */
+    readonly confirmPasswordReset: (input: {
+      readonly token: string
+      readonly password: string
+    }) => Effect.Effect<void, InvalidInput | LinkExpiredOrUsed | StorageError>
+    /** The operator, or an admin of the account's organization, sends the account a reset link; they never set a password. */
+    readonly startPasswordReset: (
+      actor: Actor,
+      accountId: string
+    ) => Effect.Effect<
+      void,
+      AccountNotFound | IllegalAccountTransition | PermissionDenied | Unauthenticated | StorageError
+    >
+  }
+>()("@cloudportal/core/Authentication") {
+  static readonly make = Effect.gen(function* () {
+    const context = yield* Effect.context<AuthenticationPorts>()
+    const uow = Context.get(context, UnitOfWork)
+    const accounts = Context.get(context, AccountStore)
+    const roles = Context.get(context, RoleStore)
+    const organizations = Context.get(context, OrganizationStore)
+    const registrations = Context.get(context, RegistrationStore)
+    const sessions = Context.get(context, SessionStore)
+    const hasher = Context.get(context, PasswordHasher)
+    const random = Context.get(context, SecureRandom)
+
+    const inTransaction = <A, E>(effect: Effect.Effect<A, E, AuthenticationPorts>) =>
+      uow.transaction(effect).pipe(Effect.provideContext(context))
+
+    // A hash nobody knows the password of, made with the current parameters, so that checking it costs what
+    // checking a real one does. Made on first use, not at startup.
+    const dummyHash = yield* Effect.cached(
+      random.bytes(32).pipe(Effect.flatMap((bytes) => hasher.hash(base64url(bytes))))
+    )
+
+    const signedIn = Effect.fnUntraced(function* (account: Account) {
+      const organization = account.organizationId ? ((yield* organizations.get(account.organizationId)) ?? null) : null
+      const orgRoles = account.organizationId ? yield* roles.listByOrganization(account.organizationId) : []
+      return {
+        account: accountProfile(account),
+        organization,
+        permissions: account.kind === "operator" ? [] : permissionList(effectivePermissions(account, orgRoles))
+      } satisfies SignedIn
+    })
+
+    /** Whether the account may hold a session at all: active, and a member only of an existing organization. */
+    const maySignIn = Effect.fnUntraced(function* (account: Account) {
+      if (account.status !== "active" || account.passwordResetRequired) return false
+      if (account.kind === "operator") return true
+      return account.organizationId !== null && (yield* organizations.get(account.organizationId)) !== undefined
+    })
+
+    const login = Effect.fn("Authentication.login")(function* (input: {
+      readonly email: string
+      readonly password: string
+    }) {
+      const { email, password } = yield* decodeInput(LoginInput)(input)
+      const account = yield* accounts.findByEmail(email)
+      if (!account) {
+        const now = yield* DateTime.now
+        const registration = yield* registrations.findOpenByEmail(email)
+        if (registration && isOpen(registration, now)) {
+          if (yield* hasher.verify(registration.passwordHash, password))
+            return yield* new RegistrationNotApproved({ status: effectiveStatus(registration, now) })
+          return yield* new InvalidCredentials()
+        }
+        yield* hasher.verify(yield* dummyHash, password)
+        return yield* new InvalidCredentials()
+      }
+      const stored = account.passwordHash
+      const correct =
+        stored === null
+          ? yield* hasher.verify(yield* dummyHash, password).pipe(Effect.as(false))
+          : yield* hasher.verify(stored, password)
+      if (!correct || stored === null) return yield* new InvalidCredentials()
+      if (account.passwordResetRequired) return yield* new PasswordResetRequired()
+      if (account.status === "deactivated") return yield* new AccountDeactivated()
+      if (!(yield* maySignIn(account))) return yield* new InvalidCredentials()
+      const rehashed = hasher.needsRehash(stored) ? yield* hasher.hash(password) : undefined
+      const session = yield* inTransaction(
+        Effect.gen(function* () {
+          if (rehashed) {
+            // Only if nobody changed the password meanwhile (a reset racing the login).
+            const current = yield* accounts.get(account.id)
+            if (current && current.passwordHash === stored)
+              yield* accounts
+                .update(new Account({ ...current, passwordHash: rehashed, updatedAt: yield* DateTime.now }))
+                .pipe(Effect.catchTags({ EmailAlreadyRegistered: Effect.die, MainAdminConflict: Effect.die }))
+          }
+          return yield* issueSession(account.id)
+        })
+      )
+      return { ...(yield* signedIn(account)), session } satisfies LoggedIn
+    })
+
+    /** The stored session a token stands for, if the token's secret matches its hash. */
+    const sessionOf = Effect.fnUntraced(function* (token: string) {
+      const parsed = parseSessionToken(token)
+      if (!parsed) return undefined
+      const session = yield* sessions.get(parsed.id)
+      if (!session) return undefined
+      return timingSafeEqual(yield* hashSecret(parsed.secret), session.secretHash) ? session : undefined
+    })
+
+    const logout = Effect.fn("Authentication.logout")(function* (token: string) {
+      const session = yield* sessionOf(token)
+      if (session) yield* sessions.revoke(session.id, yield* DateTime.now)
+    })
+
+    const live = Effect.fnUntraced(function* (token: string) {
+      const session = yield* sessionOf(token)
+      const now = yield* DateTime.now
+      const policy = yield* SessionPolicyRef
+      if (!session || !isLive(session, now, policy)) return yield* new Unauthenticated()
+      const account = yield* accounts.get(session.accountId)
+      if (!account || !(yield* maySignIn(account))) return yield* new Unauthenticated()
+      const touchPolicy = yield* AuthenticationPolicyRef
+      if (!DateTime.isLessThan(now, DateTime.addDuration(session.lastSeenAt, touchPolicy.sessionTouchInterval)))
+        yield* sessions.touch(session.id, now)
+      return { session, account }
+    })
+
+    const authenticate = Effect.fn("Authentication.authenticate")(function* (token: string) {
+      const { session, account } = yield* live(token)
+      const orgRoles = account.organizationId ? yield* roles.listByOrganization(account.organizationId) : []
+      return {
+        actor: actorOf(account, orgRoles),
+        account: accountProfile(account),
+        sessionId: session.id
+      } satisfies Authenticated
+    })
+
+    const me = Effect.fn("Authentication.me")(function* (token: string) {
+      const { account } = yield* live(token)
+      return yield* signedIn(account)
+    })
+
+    /** Issues a reset link for the account and queues its mail. Inside a unit of work. */
+    const sendResetLink = Effect.fnUntraced(function* (account: Account, actor: Actor) {
+      const policy = yield* AuthenticationPolicyRef
+      const link = yield* issueLink({
+        purpose: "passwordReset",
+        subjectId: account.id,
+        email: account.email,
+        lifetime: policy.passwordResetLinkLifetime
+      })
+      yield* enqueue({
+        _tag: "PasswordResetLink",
+        recipient: account.email,
+        recipientName: displayName(account),
+        locale: "de",
+        token: link.token,
+        expiresAt: link.expiresAt
+      })
+      yield* record({
+        chain: chainOf(account),
+        actor,
+        action: "account.passwordResetStarted",
+        subject: { type: "account", id: account.id },
+        before: null,
+        after: { linkExpiresAt: DateTime.formatIso(link.expiresAt) }
+      })
+    })
+
+    const requestPasswordReset = Effect.fn("Authentication.requestPasswordReset")(function* (input: {
+      readonly email: string
+    }) {
+      const { email } = yield* decodeInput(PasswordResetRequestInput)(input)
+      const policy = yield* AuthenticationPolicyRef
+      const [elapsed] = yield* Effect.timed(
+        inTransaction(
+          Effect.gen(function* () {
+            const account = yield* accounts.findByEmail(email)
+            // Only an account that can use a new password gets one; migrated accounts are active with the flag.
+            if (account && account.status === "active") yield* sendResetLink(account, system)
+          })
+        )
+      )
+      const remaining = Duration.subtract(policy.passwordResetResponseTime, elapsed)
+      if (Duration.isGreaterThan(remaining, Duration.zero)) yield* Effect.sleep(remaining)
+    })
+
+    const confirmPasswordReset = Effect.fn("Authentication.confirmPasswordReset")(function* (input: {
+      readonly token: string
+      readonly password: string
+    }) {
+      const { token, password } = yield* decodeInput(PasswordResetConfirmInput)(input)
+      // Refuse a dead link before paying for the hash; the unit of work checks again and uses it up.
+      yield* checkLink("passwordReset", token).pipe(Effect.provideContext(context))
+      const passwordHash = yield* hasher.hash(password)
+      yield* inTransaction(
+        Effect.gen(function* () {
+          const link = yield* redeemLink("passwordReset", token)
+          const account = yield* accounts.get(link.subjectId as AccountId)
+          if (!account || account.email !== link.email || account.status !== "active")
+            return yield* new LinkExpiredOrUsed({ purpose: "passwordReset" })
+          const now = yield* DateTime.now
+          yield* accounts
+            .update(new Account({ ...account, passwordHash, passwordResetRequired: false, updatedAt: now }))
+            .pipe(Effect.catchTags({ EmailAlreadyRegistered: Effect.die, MainAdminConflict: Effect.die }))
+          yield* sessions.revokeAllForAccount(account.id, now)
+          yield* LinkTokenStore.use((s) => s.revokeAll("passwordReset", account.id, now))
+          yield* enqueue({
+            _tag: "PasswordChanged",
+            recipient: account.email,
+            recipientName: displayName(account),
+            locale: "de",
+            changedAt: now
+          })
+          yield* record({
+            chain: chainOf(account),
+            actor: system,
+            action: "account.passwordChanged",
+            subject: { type: "account", id: account.id },
+            before: { passwordResetRequired: account.passwordResetRequired },
+            after: { passwordResetRequired: false, sessionsEnded: true }
+          })
+        })
+      )
+    })
+
+    /** The acting operator or member, re-read so that a revoked role or account counts at once. */
+    const mayStartReset = Effect.fnUntraced(function* (actor: Actor, target: Account) {
+      if (actor._tag === "System") return yield* new PermissionDenied({ permission: "operator" })
+      const acting = yield* accounts.get(actor.accountId)
+      if (acting?.status !== "active") return yield* new Unauthenticated()
+      if (actor._tag === "Operator") {
+        if (acting.kind !== "operator") return yield* new Unauthenticated()
+        return
+      }
+      if (acting.kind !== "member" || acting.organizationId !== actor.organizationId)
+        return yield* new Unauthenticated()
+      // Another organization's account does not exist for the viewer (DOMAIN §11: never "forbidden").
+      if (target.organizationId !== actor.organizationId || target.kind !== "member")
+        return yield* new AccountNotFound({ accountId: target.id })
+      const orgRoles = yield* roles.listByOrganization(actor.organizationId)
+      if (!isAdmin(acting, orgRoles)) return yield* new PermissionDenied({ permission: "organizationAdmin" })
+    })
+
+    /** Without a target: only that the actor is who it claims, so a stranger learns nothing from `AccountNotFound`. */
+    const mayStartResetFor = Effect.fnUntraced(function* (actor: Member | Operator) {
+      const acting = yield* accounts.get(actor.accountId)
+      if (acting?.status !== "active") return yield* new Unauthenticated()
+    })
+
+    const startPasswordReset = Effect.fn("Authentication.startPasswordReset")(function* (
+      actor: Actor,
+      accountId: string
+    ) {
+      yield* inTransaction(
+        Effect.gen(function* () {
+          const target = accountId === "" ? undefined : yield* accounts.get(accountId as AccountId)
+          if (!target || target.status === "deleted") {
+            if (actor._tag === "Member" || actor._tag === "Operator") yield* mayStartResetFor(actor)
+            return yield* new AccountNotFound({ accountId })
+          }
+          yield* mayStartReset(actor, target)
+          if (target.status !== "active")
+            return yield* new IllegalAccountTransition({
+              accountId: target.id,
+              status: target.status,
+              action: "startPasswordReset"
+            })
+          yield* sendResetLink(target, actor)
+        })
+      )
+    })
+
+    return Authentication.of({
+      login,
+      logout,
+      authenticate,
+      me,
+      requestPasswordReset,
+      confirmPasswordReset,
+      startPasswordReset
+    })
+  })
+
+  static readonly layer = Layer.effect(Authentication)(Authentication.make)
+}

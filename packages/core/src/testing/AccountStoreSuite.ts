@@ -1,0 +1,205 @@
+import { assert, describe, layer } from "@effect/vitest"
+import { DateTime, Effect, Layer, Schema } from "effect"
+import { Email } from "../kernel/Email.ts"
+import type { AccountId, OrganizationId } from "../kernel/Ids.ts"
+import { newId, SecureRandom } from "../kernel/SecureRandom.ts"
+import { Account } from "../members/Account.ts"
+import { AccountStore, EmailAlreadyRegistered, MainAdminConflict, RoleStore } from "../members/AccountStore.ts"
+import { OrganizationStore } from "../organization/OrganizationStore.ts"
+import { sampleOrganization } from "./OrganizationStoreSuite.ts"
+import { sampleRole } from "./RoleStoreSuite.ts"
+
+const AccountJson = Schema.toCodecJson(Account)
+const json = (a: Account | undefined) => (a === undefined ? undefined : Schema.encodeSync(AccountJson)(a))
+
+const organization = Effect.gen(function* () {
+  const o = yield* sampleOrganization()
+  yield* OrganizationStore.use((s) => s.insert(o))
+  return o.id
+})
+
+const at = (minute: number) => DateTime.makeUnsafe(`2025-04-01T09:${String(minute).padStart(2, "0")}:00.125Z`)
+
+/** A fresh account with an email no other test uses; a member of `organizationId`, or an operator with none. */
+const sampleAccount = (
+  organizationId: OrganizationId | null,
+  fields: Partial<Omit<Account, "id" | "organizationId">> = {}
+) =>
+  Effect.gen(function* () {
+    const id = yield* newId<AccountId>("acc")
+    return new Account({
+      id,
+      kind: organizationId === null ? "operator" : "member",
+      organizationId,
+      email: Schema.decodeSync(Email)(`${id}@account-suite.test`),
+      firstName: "Jürgen",
+      lastName: "Weiß-Öztürk",
+      status: "active",
+      isMainAdmin: false,
+      roleIds: [],
+      passwordHash: null,
+      passwordResetRequired: false,
+      createdAt: at(0),
+      updatedAt: at(0),
+      ...fields
+    })
+  })
+
+/**
+ * The contract of every `AccountStore` (DOMAIN §4, §6): accounts read back unchanged; an email (normalized)
+ * belongs to at most one account that is not deleted, in the whole portal; an organization has at most one
+ * main admin. Both hold on insert and on update, so concurrent use cases cannot break them. A database does
+ * this with partial unique indexes (email where not deleted; organization where main admin).
+ */
+export const accountStoreSuite = <E>(
+  name: string,
+  stores: Layer.Layer<AccountStore | RoleStore | OrganizationStore, E>
+) =>
+  describe(`AccountStore conformance: ${name}`, () => {
+    layer(Layer.merge(stores, SecureRandom.layerWebCrypto))((it) => {
+      it.effect("an inserted account reads back unchanged", () =>
+        Effect.gen(function* () {
+          const s = yield* AccountStore
+          const org = yield* organization
+          const roleA = yield* sampleRole(org, { name: "Einkauf" })
+          const roleB = yield* sampleRole(org, { name: "Adressen", permissions: ["organization.addresses.manage"] })
+          yield* RoleStore.use((r) => Effect.andThen(r.insert(roleA), r.insert(roleB)))
+          const member = yield* sampleAccount(org, {
+            isMainAdmin: true,
+            roleIds: [roleB.id, roleA.id],
+            passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+            updatedAt: at(7)
+          })
+          const invited = yield* sampleAccount(org, { status: "invited" })
+          const migrated = yield* sampleAccount(org, { passwordResetRequired: true, status: "deactivated" })
+          const operator = yield* sampleAccount(null)
+          for (const a of [member, invited, migrated, operator]) yield* s.insert(a)
+          for (const a of [member, invited, migrated, operator])
+            assert.deepStrictEqual(json(yield* s.get(a.id)), json(a))
+          assert.strictEqual(yield* s.get("acc_unknown" as AccountId), undefined)
+        })
+      )
+
+      it.effect("an account is found by its normalized email", () =>
+        Effect.gen(function* () {
+          const s = yield* AccountStore
+          const a = yield* sampleAccount(yield* organization)
+          yield* s.insert(a)
+          const typed = Schema.decodeSync(Email)(`  ${a.email.toUpperCase()} `)
+          assert.strictEqual((yield* s.findByEmail(typed))?.id, a.id)
+          assert.strictEqual(yield* s.findByEmail(Schema.decodeSync(Email)(`x${a.email}`)), undefined)
+        })
+      )
+
+      it.effect("an email belongs to one account that is not deleted, across organizations", () =>
+        Effect.gen(function* () {
+          const s = yield* AccountStore
+          const first = yield* sampleAccount(yield* organization)
+          yield* s.insert(first)
+          const sameOrg = yield* sampleAccount(first.organizationId, { email: first.email, status: "invited" })
+          const otherOrg = yield* sampleAccount(yield* organization, { email: first.email })
+          const operator = yield* sampleAccount(null, { email: first.email })
+          for (const a of [sameOrg, otherOrg, operator]) {
+            assert.instanceOf(yield* Effect.flip(s.insert(a)), EmailAlreadyRegistered)
+            assert.strictEqual(yield* s.get(a.id), undefined)
+          }
+        })
+      )
+
+      it.effect("changing an account's email to a taken one is refused", () =>
+        Effect.gen(function* () {
+          const s = yield* AccountStore
+          const org = yield* organization
+          const a = yield* sampleAccount(org)
+          const b = yield* sampleAccount(org)
+          yield* s.insert(a)
+          yield* s.insert(b)
+          assert.instanceOf(yield* Effect.flip(s.update(new Account({ ...b, email: a.email }))), EmailAlreadyRegistered)
+          assert.deepStrictEqual(json(yield* s.get(b.id)), json(b))
+        })
+      )
+
+      it.effect("a deleted account frees its email, and stays readable by id", () =>
+        Effect.gen(function* () {
+          const s = yield* AccountStore
+          const org = yield* organization
+          const old = yield* sampleAccount(org)
+          yield* s.insert(old)
+          const deleted = new Account({ ...old, status: "deleted", updatedAt: at(5) })
+          yield* s.update(deleted)
+          assert.strictEqual(yield* s.findByEmail(old.email), undefined)
+          const successor = yield* sampleAccount(org, { email: old.email, status: "invited" })
+          yield* s.insert(successor)
+          assert.strictEqual((yield* s.findByEmail(old.email))?.id, successor.id)
+          assert.deepStrictEqual(json(yield* s.get(old.id)), json(deleted))
+          // A deleted account cannot come back while its email belongs to another one.
+          assert.instanceOf(yield* Effect.flip(s.update(old)), EmailAlreadyRegistered)
+          assert.deepStrictEqual(json(yield* s.get(old.id)), json(deleted))
+        })
+      )
+
+      it.effect("a second main admin of one organization is refused, on insert and on update", () =>
+        Effect.gen(function* () {
+          const s = yield* AccountStore
+          const org = yield* organization
+          const main = yield* sampleAccount(org, { isMainAdmin: true })
+          const other = yield* sampleAccount(org)
+          yield* s.insert(main)
+          yield* s.insert(other)
+          const second = yield* sampleAccount(org, { isMainAdmin: true })
+          assert.instanceOf(yield* Effect.flip(s.insert(second)), MainAdminConflict)
+          assert.strictEqual(yield* s.get(second.id), undefined)
+          assert.instanceOf(
+            yield* Effect.flip(s.update(new Account({ ...other, isMainAdmin: true }))),
+            MainAdminConflict
+          )
+          assert.deepStrictEqual(json(yield* s.get(other.id)), json(other))
+        })
+      )
+
+      it.effect("each organization has its own main admin", () =>
+        Effect.gen(function* () {
+          const s = yield* AccountStore
+          const a = yield* sampleAccount(yield* organization, { isMainAdmin: true })
+          const b = yield* sampleAccount(yield* organization, { isMainAdmin: true })
+          yield* s.insert(a)
+          yield* s.insert(b)
+          assert.isTrue((yield* s.get(a.id))?.isMainAdmin)
+          assert.isTrue((yield* s.get(b.id))?.isMainAdmin)
+        })
+      )
+
+      it.effect("the main admin changes when the old one gives up the flag first", () =>
+        Effect.gen(function* () {
+          const s = yield* AccountStore
+          const org = yield* organization
+          const old = yield* sampleAccount(org, { isMainAdmin: true })
+          const next = yield* sampleAccount(org)
+          yield* s.insert(old)
+          yield* s.insert(next)
+          yield* s.update(new Account({ ...old, isMainAdmin: false }))
+          yield* s.update(new Account({ ...next, isMainAdmin: true }))
+          const mains = (yield* s.listByOrganization(org)).filter((a) => a.isMainAdmin).map((a) => a.id)
+          assert.deepStrictEqual(mains, [next.id])
+        })
+      )
+
+      it.effect("an organization's accounts are listed in creation order, deleted ones included, no others", () =>
+        Effect.gen(function* () {
+          const s = yield* AccountStore
+          const org = yield* organization
+          const first = yield* sampleAccount(org, { createdAt: at(1), updatedAt: at(1) })
+          const second = yield* sampleAccount(org, { createdAt: at(2), updatedAt: at(2), status: "deleted" })
+          const third = yield* sampleAccount(org, { createdAt: at(3), updatedAt: at(3), status: "invited" })
+          const stranger = yield* sampleAccount(yield* organization)
+          for (const a of [first, second, third, stranger]) yield* s.insert(a)
+          // A later update does not move an account in the order.
+          yield* s.update(new Account({ ...first, lastName: "Neumann", updatedAt: at(9) }))
+          assert.deepStrictEqual(
+            (yield* s.listByOrganization(org)).map((a) => a.id),
+            [first.id, second.id, third.id]
+          )
+        })
+      )
+    })
+  })

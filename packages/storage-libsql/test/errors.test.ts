@@ -1,0 +1,170 @@
+import { join } from "node:path"
+import { assert, describe, it } from "@effect/vitest"
+import { createClient } from "@libsql/client"
+import { DateTime, Effect, Layer } from "effect"
+import {
+  AccountStore,
+  AddressStore,
+  AuditLog,
+  LinkTokenStore,
+  OrganizationStore,
+  Outbox,
+  OutboxMessage,
+  RoleStore,
+  SecureRandom,
+  SessionStore,
+  TermsStore,
+  UnitOfWork
+} from "../src/internal/core.ts"
+import { constraintViolation, kindOf, LibsqlDatabase, layerDatabase, makeDatabase } from "../src/LibsqlDatabase.ts"
+import { layerStores } from "../src/LibsqlStorage.ts"
+import { migrate } from "../src/Migrator.ts"
+import { AuditEvent, sampleWorld } from "./support/core.ts"
+import { tempDir } from "./support/databases.ts"
+
+describe("database kinds", () => {
+  it("the URL decides which operations the adapter serializes", () => {
+    assert.strictEqual(kindOf(":memory:"), "memory")
+    assert.strictEqual(kindOf("file::memory:?cache=shared"), "memory")
+    assert.strictEqual(kindOf("file:data/cloudportal.db"), "file")
+    assert.strictEqual(kindOf("file:///var/lib/cloudportal.db"), "file")
+    assert.strictEqual(kindOf("http://127.0.0.1:8080"), "remote")
+    assert.strictEqual(kindOf("libsql://cloudportal-acme.turso.io"), "remote")
+    assert.strictEqual(kindOf("wss://cloudportal-acme.turso.io"), "remote")
+  })
+})
+
+describe("constraint violations", () => {
+  it("are found through drizzle's wrapping, with their kind", () => {
+    const libsql = Object.assign(new Error("SQLITE_CONSTRAINT: UNIQUE constraint failed: accounts.email"), {
+      code: "SQLITE_CONSTRAINT",
+      extendedCode: "SQLITE_CONSTRAINT_UNIQUE"
+    })
+    const drizzle = Object.assign(new Error("Failed query: insert into accounts"), { cause: libsql })
+    assert.deepStrictEqual(constraintViolation(drizzle), {
+      kind: "unique",
+      message: "SQLITE_CONSTRAINT: UNIQUE constraint failed: accounts.email"
+    })
+    assert.strictEqual(
+      constraintViolation(new Error("SQLITE_CONSTRAINT: SQLite error: FOREIGN KEY constraint failed"))?.kind,
+      "foreignKey"
+    )
+    assert.strictEqual(constraintViolation(new Error("SQLITE_BUSY: database is locked")), undefined)
+    assert.strictEqual(constraintViolation("not an error"), undefined)
+  })
+})
+
+/** Every store on a client that is closed: each call must fail with a StorageError, nothing else. */
+const closedStores = Layer.unwrap(
+  Effect.gen(function* () {
+    const client = createClient({ url: `file:${join(yield* tempDir, "closed.db")}` })
+    yield* migrate(client)
+    client.close()
+    return layerStores.pipe(Layer.provideMerge(Layer.succeed(LibsqlDatabase)(makeDatabase(client, "file"))))
+  })
+)
+
+describe("driver errors never leak", () => {
+  it.effect("every store method fails with a StorageError naming its operation when the database is gone", () =>
+    Effect.gen(function* () {
+      const w = yield* sampleWorld
+      const at = DateTime.makeUnsafe("2025-01-01T00:00:00Z")
+      const message = new OutboxMessage({
+        id: "msg_closed" as OutboxMessage["id"],
+        notification: { _tag: "PasswordChanged", recipient: w.account.email, recipientName: "A", locale: "de", changedAt: at },
+        createdAt: at,
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: at,
+        lastError: null
+      })
+      const event = new AuditEvent({
+        id: "evt_closed" as AuditEvent["id"],
+        chain: "chain",
+        sequence: 1,
+        actor: { kind: "System", accountId: null },
+        action: "closed",
+        subject: { type: "test", id: "x" },
+        before: null,
+        after: null,
+        at,
+        previousHash: "0",
+        hash: "1"
+      })
+      const calls: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, never>]> = yield* Effect.gen(
+        function* () {
+          const organizations = yield* OrganizationStore
+          const addresses = yield* AddressStore
+          const accounts = yield* AccountStore
+          const roles = yield* RoleStore
+          const links = yield* LinkTokenStore
+          const sessions = yield* SessionStore
+          const terms = yield* TermsStore
+          const audit = yield* AuditLog
+          const outbox = yield* Outbox
+          const uow = yield* UnitOfWork
+          return [
+            ["OrganizationStore.insert", organizations.insert(w.organization)],
+            ["OrganizationStore.update", organizations.update(w.organization)],
+            ["OrganizationStore.get", organizations.get(w.organization.id)],
+            ["OrganizationStore.findByName", organizations.findByName(w.organization.name)],
+            ["AddressStore.insert", addresses.insert(w.address)],
+            ["AddressStore.update", addresses.update(w.address)],
+            ["AddressStore.delete", addresses.delete(w.address.id)],
+            ["AddressStore.get", addresses.get(w.address.id)],
+            ["AddressStore.listByOrganization", addresses.listByOrganization(w.organization.id)],
+            ["AccountStore.insert", accounts.insert(w.account)],
+            ["AccountStore.update", accounts.update(w.account)],
+            ["AccountStore.get", accounts.get(w.account.id)],
+            ["AccountStore.findByEmail", accounts.findByEmail(w.account.email)],
+            ["AccountStore.listByOrganization", accounts.listByOrganization(w.organization.id)],
+            ["RoleStore.insert", roles.insert(w.role)],
+            ["RoleStore.update", roles.update(w.role)],
+            ["RoleStore.delete", roles.delete(w.role.id)],
+            ["RoleStore.get", roles.get(w.role.id)],
+            ["RoleStore.listByOrganization", roles.listByOrganization(w.organization.id)],
+            ["LinkTokenStore.insert", links.insert(w.link)],
+            ["LinkTokenStore.findByHash", links.findByHash(w.link.hash)],
+            ["LinkTokenStore.consume", links.consume(w.link.hash, at)],
+            ["LinkTokenStore.revokeAll", links.revokeAll("passwordReset", w.account.id, at)],
+            ["SessionStore.insert", sessions.insert(w.session)],
+            ["SessionStore.get", sessions.get(w.session.id)],
+            ["SessionStore.touch", sessions.touch(w.session.id, at)],
+            ["SessionStore.revoke", sessions.revoke(w.session.id, at)],
+            ["SessionStore.revokeAllForAccount", sessions.revokeAllForAccount(w.account.id, at)],
+            ["SessionStore.listLiveForAccount", sessions.listLiveForAccount(w.account.id)],
+            ["TermsStore.insert", terms.insert(w.terms)],
+            ["TermsStore.get", terms.get(w.terms.id)],
+            ["TermsStore.list", terms.list()],
+            ["AuditLog.head", audit.head("chain")],
+            ["AuditLog.append", audit.append(event)],
+            ["AuditLog.list", audit.list("chain", { afterSequence: 0, limit: 1 })],
+            ["Outbox.add", outbox.add(message)],
+            ["Outbox.update", outbox.update(message)],
+            ["Outbox.due", outbox.due(at, 1)],
+            ["Outbox.get", outbox.get("msg_x" as never)],
+            ["transaction.begin", uow.transaction(Effect.void)]
+          ] as const
+        }
+      )
+      for (const [operation, call] of calls) {
+        // A defect or a raw driver error would fail the test here; only a typed failure is flipped.
+        const error = (yield* Effect.flip(call)) as { _tag?: string; operation?: string }
+        assert.deepStrictEqual({ tag: error._tag, operation: error.operation }, { tag: "StorageError", operation })
+      }
+    }).pipe(Effect.provide(Layer.merge(closedStores, SecureRandom.layerWebCrypto)))
+  )
+
+  it.effect("a database that cannot be opened fails the layer with a StorageError", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        Effect.provide(
+          Effect.asVoid(LibsqlDatabase.use(() => Effect.void)),
+          layerDatabase({ url: "file:/nonexistent/dir/x.db" })
+        )
+      )
+      assert.strictEqual(error._tag, "StorageError")
+      assert.strictEqual(error.operation, "connect")
+    })
+  )
+})
