@@ -28,4 +28,7 @@ export const PublicBaseUrl = Schema.String.pipe(
 export type PublicBaseUrl = typeof PublicBaseUrl.Type
 
 /** `CLOUDPORTAL_PUBLIC_BASE_URL`. */
-export const publicBaseUrlConfig: Config.Config<PublicBaseUrl> = Config.schema(PublicBaseUrl, "CLOUDPORTAL_PUBLIC_BASE_URL")
+export const publicBaseUrlConfig: Config.Config<PublicBaseUrl> = Config.schema(
+  PublicBaseUrl,
+  "CLOUDPORTAL_PUBLIC_BASE_URL"
+)

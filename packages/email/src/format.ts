@@ -1,5 +1,12 @@
 import { DateTime } from "effect"
-import { berlin, contractModelLabels, type ContractModel, formatDe, type Money, orderStatusLabels } from "./internal/core.ts"
+import {
+  berlin,
+  type ContractModel,
+  contractModelLabels,
+  formatDe,
+  type Money,
+  orderStatusLabels
+} from "./internal/core.ts"
 
 /** The mail's language: the notification carries it; German is the portal's default. */
 export type Locale = "de" | "en"

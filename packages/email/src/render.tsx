@@ -15,11 +15,15 @@ import OrderRejectedTemplate, { subject as orderRejectedSubject } from "./emails
 import OrderStatusChangedTemplate, { subject as orderStatusChangedSubject } from "./emails/order-status-changed.tsx"
 import PasswordChangedTemplate, { subject as passwordChangedSubject } from "./emails/password-changed.tsx"
 import PasswordResetTemplate, { subject as passwordResetSubject } from "./emails/password-reset.tsx"
-import RegistrationApprovedTemplate, { subject as registrationApprovedSubject } from "./emails/registration-approved.tsx"
+import RegistrationApprovedTemplate, {
+  subject as registrationApprovedSubject
+} from "./emails/registration-approved.tsx"
 import RegistrationConfirmationTemplate, {
   subject as registrationConfirmationSubject
 } from "./emails/registration-confirmation.tsx"
-import RegistrationRejectedTemplate, { subject as registrationRejectedSubject } from "./emails/registration-rejected.tsx"
+import RegistrationRejectedTemplate, {
+  subject as registrationRejectedSubject
+} from "./emails/registration-rejected.tsx"
 import type { Notification } from "./internal/core.ts"
 
 /** One template per kind of mail (DOMAIN §10); the file under `src/emails/` carries the same name. */
@@ -199,7 +203,12 @@ const textOptions = {
 }
 
 const decodeEntities = (s: string) =>
-  s.replaceAll("&amp;", "&").replaceAll("&quot;", '"').replaceAll("&#x27;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">")
+  s
+    .replaceAll("&amp;", "&")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&#x27;", "'")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
 
 /** Every `href` of the HTML part in order of appearance, without repeats. */
 export const linksOf = (html: string): ReadonlyArray<string> => [
@@ -210,7 +219,10 @@ export const linksOf = (html: string): ReadonlyArray<string> => [
  * Renders a notification into its mail: subject, HTML and plain text, in the notification's locale,
  * with every link under `baseUrl`. Pure apart from React's asynchronous rendering.
  */
-export const renderMail = (notification: Notification, baseUrl: string): Effect.Effect<RenderedMail, MailRenderFailed> => {
+export const renderMail = (
+  notification: Notification,
+  baseUrl: string
+): Effect.Effect<RenderedMail, MailRenderFailed> => {
   const chosen = Effect.try({
     try: () => chooseTemplate(notification, baseUrl),
     catch: (cause) => new MailRenderFailed({ template: notification._tag, cause })

@@ -4,7 +4,15 @@ import { TestClock } from "effect/testing"
 import { PublicBaseUrl } from "../src/config.ts"
 import { DevMailbox } from "../src/internal/core.ts"
 import * as DevMailboxMailer from "../src/transports/DevMailboxMailer.ts"
-import { Dispatcher, enqueue, MailerProbe, mailerSuite, Outbox, SecureRandom, sampleNotifications } from "./core-testing.ts"
+import {
+  Dispatcher,
+  enqueue,
+  MailerProbe,
+  mailerSuite,
+  Outbox,
+  SecureRandom,
+  sampleNotifications
+} from "./core-testing.ts"
 
 const transport = DevMailboxMailer.layer({ publicBaseUrl: PublicBaseUrl.make("http://localhost:8787") })
 
@@ -25,7 +33,11 @@ mailerSuite("dev mailbox (memory)", Layer.merge(transport, probe).pipe(Layer.pro
 
 const world = Dispatcher.layer().pipe(
   Layer.provideMerge(
-    Layer.mergeAll(Outbox.layerMemory, transport.pipe(Layer.provideMerge(DevMailbox.layerMemory)), SecureRandom.layerSeeded(9))
+    Layer.mergeAll(
+      Outbox.layerMemory,
+      transport.pipe(Layer.provideMerge(DevMailbox.layerMemory)),
+      SecureRandom.layerSeeded(9)
+    )
   )
 )
 

@@ -30,42 +30,48 @@ const confirmation = sampleNotifications("anna.muster@musterstadt.de")[0]!
 const token = "reg-token-Zx9_abc"
 
 const stored = (id: OutboxMessageId) =>
-  Effect.flatMap(Outbox.use((o) => o.get(id)), (m) => (m ? Effect.succeed(m) : Effect.die("gone")))
+  Effect.flatMap(
+    Outbox.use((o) => o.get(id)),
+    (m) => (m ? Effect.succeed(m) : Effect.die("gone"))
+  )
 
 const tokenOf = (n: Notification) => ("token" in n ? n.token : undefined)
 
 describe("Dispatcher with Resend", () => {
-  it.effect("a crash between sending and marking resends under the same idempotency key, and the mail goes out once", () => {
-    let crashes = 1
-    const crashingOutbox = Layer.effect(
-      Outbox,
-      Effect.map(Outbox, (inner) =>
-        Outbox.of({
-          ...inner,
-          update: (m) =>
-            crashes-- > 0
-              ? Effect.fail(new StorageError({ operation: "outbox.update", cause: "process killed" }))
-              : inner.update(m)
-        })
-      )
-    ).pipe(Layer.provide(Outbox.layerMemory))
-    return Effect.gen(function* () {
-      const message = yield* enqueue(confirmation)
-      const dispatcher = yield* Dispatcher
-      assert.strictEqual((yield* Effect.flip(dispatcher.runOnce()))._tag, "StorageError")
-      assert.deepStrictEqual(yield* dispatcher.runOnce(), { sent: 1, retrying: 0, failed: 0 })
+  it.effect(
+    "a crash between sending and marking resends under the same idempotency key, and the mail goes out once",
+    () => {
+      let crashes = 1
+      const crashingOutbox = Layer.effect(
+        Outbox,
+        Effect.map(Outbox, (inner) =>
+          Outbox.of({
+            ...inner,
+            update: (m) =>
+              crashes-- > 0
+                ? Effect.fail(new StorageError({ operation: "outbox.update", cause: "process killed" }))
+                : inner.update(m)
+          })
+        )
+      ).pipe(Layer.provide(Outbox.layerMemory))
+      return Effect.gen(function* () {
+        const message = yield* enqueue(confirmation)
+        const dispatcher = yield* Dispatcher
+        assert.strictEqual((yield* Effect.flip(dispatcher.runOnce()))._tag, "StorageError")
+        assert.deepStrictEqual(yield* dispatcher.runOnce(), { sent: 1, retrying: 0, failed: 0 })
 
-      const server = yield* CaptureServer
-      const requests = server.requests()
-      assert.deepStrictEqual(
-        requests.map((r) => r.headers["idempotency-key"]),
-        [message.id, message.id]
-      )
-      assert.strictEqual(requests[0]?.body, requests[1]?.body, "the same key carries the same payload")
-      assert.strictEqual(server.deliveries().length, 1)
-      assert.strictEqual((yield* stored(message.id)).status, "sent")
-    }).pipe(Effect.provide(world(crashingOutbox)))
-  })
+        const server = yield* CaptureServer
+        const requests = server.requests()
+        assert.deepStrictEqual(
+          requests.map((r) => r.headers["idempotency-key"]),
+          [message.id, message.id]
+        )
+        assert.strictEqual(requests[0]?.body, requests[1]?.body, "the same key carries the same payload")
+        assert.strictEqual(server.deliveries().length, 1)
+        assert.strictEqual((yield* stored(message.id)).status, "sent")
+      }).pipe(Effect.provide(world(crashingOutbox)))
+    }
+  )
 
   it.effect("a mail service outage is retried with exponential backoff until the mail goes out", () =>
     Effect.gen(function* () {
@@ -78,7 +84,11 @@ describe("Dispatcher with Resend", () => {
       yield* TestClock.adjust("1 minute")
       assert.deepStrictEqual(yield* dispatcher.runOnce(), { sent: 0, retrying: 1, failed: 0 })
       yield* TestClock.adjust("1 minute")
-      assert.deepStrictEqual(yield* dispatcher.runOnce(), { sent: 0, retrying: 0, failed: 0 }, "2 minutes after the second")
+      assert.deepStrictEqual(
+        yield* dispatcher.runOnce(),
+        { sent: 0, retrying: 0, failed: 0 },
+        "2 minutes after the second"
+      )
       yield* TestClock.adjust("1 minute")
       assert.deepStrictEqual(yield* dispatcher.runOnce(), { sent: 1, retrying: 0, failed: 0 })
 

@@ -57,7 +57,7 @@ const extractText = async (bytes: Uint8Array) => {
     const streams = contents instanceof PDFArray ? contents.asArray().map((r) => doc.context.lookup(r)) : [contents]
     return streams
       .map((stream) => {
-        assert.instanceOf(stream, PDFRawStream)
+        assert.isTrue(stream instanceof PDFRawStream, "content streams are raw (compressed) streams")
         const operators = new TextDecoder("latin1").decode(decodePDFRawStream(stream as PDFRawStream).decode())
         return [...operators.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/gu)]
           .map(([, hex]) => decodeWinAnsi(Uint8Array.from(hex?.match(/../gu) ?? [], (h) => Number.parseInt(h, 16))))
@@ -85,55 +85,61 @@ describe("order summary PDF", () => {
     })
   )
 
-  it.effect("the summary shows master data, offering and version, configuration, price, contract model, billing party, AGB version and deadline", () =>
-    Effect.gen(function* () {
-      const { text } = yield* Effect.promise(async () => extractText(await OrderSummaryPdf.renderOrderSummaryPdf(summary())))
-      for (const expected of [
-        "Übersicht der Bestellinformationen",
-        "ord_k3v9x2m7q1",
-        "14.03.2025, 10:30 Uhr",
-        "Anna Muster",
-        "Offen",
-        "bis 13.04.2025, 24:00 Uhr (§§ 187, 188 BGB)",
-        "Stadtverwaltung Musterstadt",
-        "Körperschaft des öffentlichen Rechts",
-        "Kommune",
-        "Bayern",
-        "Rathausplatz 1, 80331 München",
-        "+49 89 1234567",
-        "09162000-1234512345-72",
-        "Managed Kubernetes",
-        "Version des Angebots",
-        "Anbieter A GmbH",
-        "Rechenzentrum",
-        "Frankfurt am Main",
-        "Tägliche Sicherung",
-        "ja",
-        "Anzahl Knoten",
-        "Umklappvertrag (UV)",
-        "Vertragspartner und Rechnungssteller",
-        "govdigital eG",
-        "CSP-AGB",
-        "Version 2025-01",
-        "Servicespezifische Bedingungen",
-        "Version 3.1",
-        "Stufe M",
-        "Gesamtpreis",
-        "12.345,67 € monatlich",
-        "Es fallen keine weiteren Gebühren oder Aufschläge an.",
-        "Seite 1 von 1"
-      ])
-        assert.include(text, expected)
-      const lines = text.split("\n")
-      assert.include(lines, "4", "the offering version stands on its own")
-    })
+  it.effect(
+    "the summary shows master data, offering and version, configuration, price, contract model, billing party, AGB version and deadline",
+    () =>
+      Effect.gen(function* () {
+        const { text } = yield* Effect.promise(async () =>
+          extractText(await OrderSummaryPdf.renderOrderSummaryPdf(summary()))
+        )
+        for (const expected of [
+          "Übersicht der Bestellinformationen",
+          "ord_k3v9x2m7q1",
+          "14.03.2025, 10:30 Uhr",
+          "Anna Muster",
+          "Offen",
+          "bis 13.04.2025, 24:00 Uhr (§§ 187, 188 BGB)",
+          "Stadtverwaltung Musterstadt",
+          "Körperschaft des öffentlichen Rechts",
+          "Kommune",
+          "Bayern",
+          "Rathausplatz 1, 80331 München",
+          "+49 89 1234567",
+          "09162000-1234512345-72",
+          "Managed Kubernetes",
+          "Version des Angebots",
+          "Anbieter A GmbH",
+          "Rechenzentrum",
+          "Frankfurt am Main",
+          "Tägliche Sicherung",
+          "ja",
+          "Anzahl Knoten",
+          "Umklappvertrag (UV)",
+          "Vertragspartner und Rechnungssteller",
+          "govdigital eG",
+          "CSP-AGB",
+          "Version 2025-01",
+          "Servicespezifische Bedingungen",
+          "Version 3.1",
+          "Stufe M",
+          "Gesamtpreis",
+          "12.345,67 € monatlich",
+          "Es fallen keine weiteren Gebühren oder Aufschläge an.",
+          "Seite 1 von 1"
+        ])
+          assert.include(text, expected)
+        const lines = text.split("\n")
+        assert.include(lines, "4", "the offering version stands on its own")
+      })
   )
 
   it.effect("the total in the PDF is exactly the price as ordered, to the cent", () =>
     Effect.promise(() =>
       fc.assert(
         fc.asyncProperty(fc.integer({ min: 0, max: 10_000_000_000 }), async (cents) => {
-          const { text } = await extractText(await OrderSummaryPdf.renderOrderSummaryPdf(summary({ total: Money.cents(cents) })))
+          const { text } = await extractText(
+            await OrderSummaryPdf.renderOrderSummaryPdf(summary({ total: Money.cents(cents) }))
+          )
           assert.include(text, `${formatDe(Money.cents(cents))} monatlich`)
         }),
         { numRuns: 15 }
@@ -180,7 +186,7 @@ describe("order summary PDF", () => {
         extractText(await OrderSummaryPdf.renderOrderSummaryPdf(summary({ configuration })))
       )
       assert.isAtLeast(pages.length, 2)
-      pages.forEach((page, i) => assert.include(page, `Seite ${i + 1} von ${pages.length}`))
+      for (const [i, page] of pages.entries()) assert.include(page, `Seite ${i + 1} von ${pages.length}`)
       assert.include(text, "Eigenschaft 60")
       assert.include(text, "12.345,67 € monatlich")
     })

@@ -40,7 +40,10 @@ const probe = Layer.effect(
   )
 )
 
-mailerSuite("Resend over HTTP (capture server on 127.0.0.1)", Layer.merge(resendAtCapture, probe).pipe(Layer.provide(CaptureServer.layer)))
+mailerSuite(
+  "Resend over HTTP (capture server on 127.0.0.1)",
+  Layer.merge(resendAtCapture, probe).pipe(Layer.provide(CaptureServer.layer))
+)
 
 const send = (n = sampleNotifications("anna.muster@musterstadt.de")[0]!) =>
   Effect.gen(function* () {
@@ -78,7 +81,10 @@ describe("Resend transport", () => {
       assert.strictEqual(request.json?.subject, expected.subject)
       assert.strictEqual(request.json?.html, expected.html)
       assert.strictEqual(request.json?.text, expected.text)
-      assert.include(String(request.json?.text), "https://portal.example.de/registrierung/bestaetigen?token=reg-token-Zx9_abc")
+      assert.include(
+        String(request.json?.text),
+        "https://portal.example.de/registrierung/bestaetigen?token=reg-token-Zx9_abc"
+      )
       assert.deepStrictEqual(request.json?.tags, [{ name: "template", value: "registration-confirmation" }])
     }).pipe(Effect.provide(world))
   )
@@ -153,10 +159,14 @@ describe("Resend transport", () => {
 
   it("a status code decides retryability: 5xx, 429 and 408 retry, every other 4xx does not", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 400, max: 599 }), fc.constantFrom("validation_error", "application_error"), (status, name) => {
-        const retryable = ResendMailer.isRetryable({ statusCode: status, name })
-        assert.strictEqual(retryable, status >= 500 || status === 429 || status === 408)
-      })
+      fc.property(
+        fc.integer({ min: 400, max: 599 }),
+        fc.constantFrom("validation_error", "application_error"),
+        (status, name) => {
+          const retryable = ResendMailer.isRetryable({ statusCode: status, name })
+          assert.strictEqual(retryable, status >= 500 || status === 429 || status === 408)
+        }
+      )
     )
     assert.isTrue(ResendMailer.isRetryable({ statusCode: null, name: "application_error" }))
     assert.isFalse(ResendMailer.isRetryable({ statusCode: null, name: "invalid_parameter" }))
@@ -178,13 +188,21 @@ describe("Resend transport", () => {
       const [request] = server.requests()
       assert.strictEqual(request?.headers.authorization, "Bearer re_from_env")
       assert.strictEqual(request?.json?.from, "Portal <noreply@example.org>")
-      assert.include(String(request?.json?.text), "https://example.org/csp/passwort/zuruecksetzen?token=pwr-token-Ui6_jkl")
+      assert.include(
+        String(request?.json?.text),
+        "https://example.org/csp/passwort/zuruecksetzen?token=pwr-token-Ui6_jkl"
+      )
     }).pipe(Effect.provide(CaptureServer.layer))
   )
 
   it.effect("a public base URL with a query or without a scheme is refused at start-up", () =>
     Effect.gen(function* () {
-      for (const bad of ["portal.example.de", "https://portal.example.de/?x=1", "ftp://portal.example.de", "https://u:p@portal.example.de"]) {
+      for (const bad of [
+        "portal.example.de",
+        "https://portal.example.de/?x=1",
+        "ftp://portal.example.de",
+        "https://u:p@portal.example.de"
+      ]) {
         const env = ConfigProvider.fromEnvRecord({
           RESEND_API_KEY: "re_x",
           CLOUDPORTAL_MAIL_FROM: "Portal <noreply@example.org>",

@@ -2,8 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as fc from "fast-check"
 import { expect } from "vitest"
-import InvitationResent from "../src/emails/invitation-resent.tsx"
 import Invitation from "../src/emails/invitation.tsx"
+import InvitationResent from "../src/emails/invitation-resent.tsx"
 import OrderDeadlineReminder from "../src/emails/order-deadline-reminder.tsx"
 import OrderExpired from "../src/emails/order-expired.tsx"
 import OrderPlacedActingParty from "../src/emails/order-placed-acting-party.tsx"
@@ -16,11 +16,11 @@ import RegistrationApproved from "../src/emails/registration-approved.tsx"
 import RegistrationConfirmation from "../src/emails/registration-confirmation.tsx"
 import RegistrationRejected from "../src/emails/registration-rejected.tsx"
 import { formatDeadline } from "../src/format.ts"
+import type { Notification } from "../src/internal/core.ts"
 import { orderStatusLabels } from "../src/internal/core.ts"
 import { linkPaths } from "../src/links.ts"
 import { chooseTemplate, renderMail, templateNames } from "../src/render.tsx"
 import { orderStatuses, sampleNotifications } from "./core-testing.ts"
-import type { Notification } from "../src/internal/core.ts"
 
 const baseUrl = "https://csp.example.org/portal"
 const locales = ["de", "en"] as const
@@ -137,9 +137,7 @@ describe("labels", () => {
 
   it.effect("the total is shown exactly, in cents", () =>
     Effect.gen(function* () {
-      const [de, en] = yield* Effect.all(
-        locales.map((l) => render(sampleNotifications("a@b.test", l)[7]!))
-      )
+      const [de, en] = yield* Effect.all(locales.map((l) => render(sampleNotifications("a@b.test", l)[7]!)))
       assert.include(de?.text, "Gesamtpreis: 1.234,56 €")
       assert.include(en?.text, "Total price: €1,234.56")
     })

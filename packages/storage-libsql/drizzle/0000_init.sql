@@ -107,8 +107,7 @@ CREATE TABLE `sessions` (
 	`created_at` integer NOT NULL,
 	`last_seen_at` integer NOT NULL,
 	`expires_at` integer NOT NULL,
-	`revoked_at` integer,
-	FOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE no action
+	`revoked_at` integer
 );
 --> statement-breakpoint
 CREATE INDEX `sessions_account_idx` ON `sessions` (`account_id`);--> statement-breakpoint

@@ -4,8 +4,8 @@ import type { EmbeddedMigration } from "./Migrator.ts"
 export const migrations: ReadonlyArray<EmbeddedMigration> = [
   {
     tag: "0000_init",
-    when: 1795788418444,
-    hash: "5a55f4812e9770d53f9502f0cfb5551ae1f3314f344931ca0a369c8e505efb04",
+    when: 1795788839291,
+    hash: "3e04e6f79a70e8ad9bebe6c4cdc841caa46ba3ef82231e5aac1b366f5a90367b",
     statements: [
       "CREATE TABLE `accounts` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`kind` text NOT NULL,\n\t`organization_id` text,\n\t`email` text NOT NULL,\n\t`first_name` text NOT NULL,\n\t`last_name` text NOT NULL,\n\t`status` text NOT NULL,\n\t`is_main_admin` integer NOT NULL,\n\t`role_ids` text NOT NULL,\n\t`password_hash` text,\n\t`password_reset_required` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`organization_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
       "CREATE INDEX `accounts_organization_idx` ON `accounts` (`organization_id`);",
@@ -25,7 +25,7 @@ export const migrations: ReadonlyArray<EmbeddedMigration> = [
       "CREATE INDEX `outbox_messages_due_idx` ON `outbox_messages` (`status`,`next_attempt_at`);",
       "CREATE TABLE `roles` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`organization_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`normalized_name` text NOT NULL,\n\t`permissions` text NOT NULL,\n\t`built_in` integer NOT NULL,\n\tFOREIGN KEY (`organization_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
       "CREATE UNIQUE INDEX `roles_name_per_organization_unique` ON `roles` (`organization_id`,`normalized_name`);",
-      "CREATE TABLE `sessions` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`account_id` text NOT NULL,\n\t`secret_hash` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`last_seen_at` integer NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`revoked_at` integer,\n\tFOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE TABLE `sessions` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`account_id` text NOT NULL,\n\t`secret_hash` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`last_seen_at` integer NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`revoked_at` integer\n);",
       "CREATE INDEX `sessions_account_idx` ON `sessions` (`account_id`);",
       "CREATE TABLE `terms_versions` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`version` text NOT NULL,\n\t`effective_from` integer NOT NULL,\n\t`url` text,\n\t`text` text\n);"
     ]

@@ -86,8 +86,7 @@ const onePerProperty = (
   return [...byPath].map(([path, messages]) => ({ path, message: messages.join("; ") }))
 }
 
-const isRecord = (u: unknown): u is Record<string, unknown> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
  * Validates a configuration against an offering's property definitions. Fails with `InvalidInput` carrying

@@ -36,45 +36,52 @@ export const maxValuedMonths = 48
 /** Units counted by a plan: the quantity for per-unit plans; every other plan is one item. */
 const unitsOf = (plan: PricePlan, quantity: number): number => (plan._tag === "PerUnit" ? quantity : 1)
 
+/** `cartTotal` in cents, for callers that only compare or add amounts. */
+export const cartTotalCents = (plan: PricePlan, quantity: number): number => {
+  switch (plan._tag) {
+    case "OneTime":
+      return plan.amountCents
+    case "MonthlyRecurring":
+      return plan.monthlyCents
+    case "PerUnit":
+      return plan.unitCents * unitsOf(plan, quantity)
+    case "Free":
+      return 0
+  }
+}
+
 /**
  * What the customer pays as shown in the cart: net integer cents, no fees, no uplift (DOMAIN §8).
  * One-time plans: the one-time amount. Per-unit plans: unit price × quantity, once or per month as the
  * plan bills. Monthly plans: the price of one month (the cart shows "… € monatlich"). Free: 0.
- * Quantity counts only for per-unit plans; `validateQuantity` refuses any other quantity than 1 elsewhere.
+ * Quantity counts only for per-unit plans; `quantityProblem` refuses any other quantity than 1 elsewhere.
  */
-export const cartTotal = (plan: PricePlan, quantity: number): Money => {
-  switch (plan._tag) {
-    case "OneTime":
-      return Money.cents(plan.amountCents)
-    case "MonthlyRecurring":
-      return Money.cents(plan.monthlyCents)
-    case "PerUnit":
-      return Money.cents(plan.unitCents * unitsOf(plan, quantity))
-    case "Free":
-      return Money.zero
-  }
-}
+export const cartTotal = (plan: PricePlan, quantity: number): Money => Money.cents(cartTotalCents(plan, quantity))
 
 /** The months a recurring plan is valued at for the threshold: its term, capped at 48; unlimited = 48. */
 export const valuedMonths = (termMonths: number | null): number =>
   termMonths === null ? maxValuedMonths : Math.min(termMonths, maxValuedMonths)
 
-/**
- * The estimated contract value compared with the procurement threshold (DOMAIN §7): the one-time total,
- * or the monthly total × `valuedMonths(term)` (§ 3 (11) VgV); free = 0. Net cents, like every price here.
- */
-export const estimatedContractValue = (plan: PricePlan, quantity: number): Money => {
-  const total = cartTotal(plan, quantity)
+/** `estimatedContractValue` in cents. */
+export const estimatedContractValueCents = (plan: PricePlan, quantity: number): number => {
+  const total = cartTotalCents(plan, quantity)
   switch (plan._tag) {
     case "MonthlyRecurring":
-      return Money.cents(total.amountCents * valuedMonths(plan.termMonths))
+      return total * valuedMonths(plan.termMonths)
     case "PerUnit":
-      return plan.billing === "monthly" ? Money.cents(total.amountCents * valuedMonths(plan.termMonths)) : total
+      return plan.billing === "monthly" ? total * valuedMonths(plan.termMonths) : total
     case "OneTime":
     case "Free":
       return total
   }
 }
+
+/**
+ * The estimated contract value compared with the procurement threshold (DOMAIN §7): the one-time total,
+ * or the monthly total × `valuedMonths(term)` (§ 3 (11) VgV); free = 0. Net cents, like every price here.
+ */
+export const estimatedContractValue = (plan: PricePlan, quantity: number): Money =>
+  Money.cents(estimatedContractValueCents(plan, quantity))
 
 /** The largest quantity that keeps every amount derived from a plan an exact integer number of cents. */
 export const maxQuantity = (plan: PricePlan): number => {

@@ -1,8 +1,8 @@
 import { DateTime } from "effect"
 import type { CustomerCircle, Offering, PricePlan } from "../catalog/Offering.ts"
-import { cartTotal, estimatedContractValue } from "../catalog/Price.ts"
+import { cartTotal, estimatedContractValueCents } from "../catalog/Price.ts"
 import { type ContractModel, contractModelLabels } from "../kernel/ContractModel.ts"
-import { add, formatDe, type Money } from "../kernel/Money.ts"
+import { formatDe, Money } from "../kernel/Money.ts"
 import type { Organization } from "../organization/Organization.ts"
 import type {
   BlockingReason,
@@ -41,7 +41,23 @@ const relationshipLabels: Record<Relationship, string> = {
   horizontal: "horizontal"
 }
 
-const dateDe = (at: DateTime.Utc): string => DateTime.formatIsoDate(DateTime.setZoneNamedUnsafe(at, "Europe/Berlin"))
+const berlin = DateTime.zoneMakeNamedUnsafe("Europe/Berlin")
+const datesDe = new Map<number, string>()
+/**
+ * The Berlin calendar day of `at`, "01.06.2025". Time-zone formatting is slow, and Berlin's offset changes
+ * only on whole UTC hours, so each UTC hour is formatted once.
+ */
+const dateDe = (at: DateTime.Utc): string => {
+  const hour = Math.floor(DateTime.toEpochMillis(at) / 3_600_000)
+  let text = datesDe.get(hour)
+  if (text === undefined) {
+    const [y, m, d] = DateTime.formatIsoDate(DateTime.setZone(at, berlin)).split("-")
+    text = `${d}.${m}.${y}`
+    if (datesDe.size >= 1024) datesDe.clear()
+    datesDe.set(hour, text)
+  }
+  return text
+}
 
 const chainDe = (r: InhouseRelationship, names: ReadonlyMap<string, string>): string =>
   r.chain.map((id) => names.get(id) ?? id).join(" → ")
@@ -134,13 +150,12 @@ const directContract = (input: EligibilityInput, names: ReadonlyMap<string, stri
       })
   }
 
-  const value = estimatedContractValue(input.pricePlan, input.quantity)
-  if (value.amountCents === 0)
-    grounds.push({ kind: "freeOfCharge", detail: "Der gewählte Preisplan ist unentgeltlich." })
+  const valueCents = estimatedContractValueCents(input.pricePlan, input.quantity)
+  if (valueCents === 0) grounds.push({ kind: "freeOfCharge", detail: "Der gewählte Preisplan ist unentgeltlich." })
   else reasons.push({ kind: "notFreeOfCharge", detail: "Der gewählte Preisplan ist nicht unentgeltlich." })
 
   const threshold = applicableThreshold(customer, at, input.thresholds)
-  const counted = add(input.priorCountedValue, value)
+  const counted = Money.cents(input.priorCountedValue.amountCents + valueCents)
   const prior =
     input.priorCountedValue.amountCents > 0
       ? ` (davon ${formatDe(input.priorCountedValue)} aus Bestellungen dieses Angebots in den letzten 12 Monaten)`

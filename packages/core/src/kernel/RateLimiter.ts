@@ -1,4 +1,4 @@
-import { Context, DateTime, Duration, Effect, Layer, Schema } from "effect"
+import { Context, DateTime, type Duration, Effect, Layer, Schema } from "effect"
 import type { StorageError } from "./Errors.ts"
 import { MemoryTable } from "./UnitOfWork.ts"
 
@@ -25,8 +25,7 @@ export const hit = (
   rule: RateLimit,
   now: DateTime.Utc
 ): { readonly window: RateWindow; readonly allowed: boolean; readonly retryAfterSeconds: number } => {
-  const fresh =
-    !current || !DateTime.isLessThan(now, DateTime.addDuration(current.startedAt, rule.window))
+  const fresh = !current || !DateTime.isLessThan(now, DateTime.addDuration(current.startedAt, rule.window))
   const window = fresh ? { startedAt: now, count: 1 } : { startedAt: current.startedAt, count: current.count + 1 }
   const endsAt = DateTime.addDuration(window.startedAt, rule.window)
   return {

@@ -67,7 +67,7 @@ import {
   type ReasonRequired,
   type StaleOrderStatus
 } from "./OrderErrors.ts"
-import { type OrderStatus, OrderStatus as OrderStatusSchema, statusLabel } from "./OrderStatus.ts"
+import { OrderStatus, statusLabel } from "./OrderStatus.ts"
 import { decodeOrderCursor, encodeOrderCursor, type OrderScope, OrderStore } from "./OrderStore.ts"
 import { type AllowedAction, allowedActions, transition as decide, transitionTable } from "./Transitions.ts"
 import { canView } from "./Visibility.ts"
@@ -96,7 +96,7 @@ export interface PlaceRequest extends CartRequest {
 
 export const TransitionRequest = Schema.Struct({
   action: MemberOrderAction,
-  expectedStatus: OrderStatusSchema,
+  expectedStatus: OrderStatus,
   reason: Schema.optionalKey(
     Schema.String.pipe(
       Schema.check(
@@ -110,7 +110,7 @@ export const TransitionRequest = Schema.Struct({
 export type TransitionRequest = typeof TransitionRequest.Encoded
 
 const PageFields = {
-  status: Schema.optionalKey(OrderStatusSchema),
+  status: Schema.optionalKey(OrderStatus),
   limit: Schema.optionalKey(
     Schema.Int.pipe(
       Schema.check(

@@ -39,7 +39,7 @@ const expiring = (contractModel: ContractModel, from: ReadonlyArray<OrderStatus>
 export const transitionTable: ReadonlyArray<TransitionRule> = [
   // Direct contract: the provider is the customer's contract partner and decides alone.
   { contractModel: "DV", from: "open", action: "startReview", ...provider, to: "inReviewByProviderDV" },
-  { contractModel: "DV", from: "inReviewByProviderDV", action: "confirm", ...provider, to: "ordered" },
+  { contractModel: "DV", from: "inReviewByProviderDV", action: "confirm", ...provider, to: "confirmedByProviderDV" },
   { contractModel: "DV", from: "confirmedByProviderDV", action: "markOrdered", ...provider, to: "ordered" },
   { contractModel: "DV", from: "open", action: "reject", ...provider, to: "rejectedByProviderDV" },
   { contractModel: "DV", from: "inReviewByProviderDV", action: "reject", ...provider, to: "rejectedByProviderDV" },
@@ -200,6 +200,6 @@ export const transitionTableMarkdown = (): string =>
     "|---|---|---|---|---|---|",
     ...transitionTable.map(
       (r) =>
-        `| ${contractModelLabels[r.contractModel].de} (${r.contractModel}) | „${orderStatusLabels[r.from].de}" (\`${r.from}\`) | \`${r.action}\` | ${partyLabels[r.party]} | ${r.permission ? `\`${r.permission}\`` : "–"} | „${orderStatusLabels[r.to].de}" (\`${r.to}\`) |`
+        `| ${contractModelLabels[r.contractModel].de} (${r.contractModel}) | „${orderStatusLabels[r.from].de}“ (\`${r.from}\`) | \`${r.action}\` | ${partyLabels[r.party]} | ${r.permission ? `\`${r.permission}\`` : "–"} | „${orderStatusLabels[r.to].de}“ (\`${r.to}\`) |`
     )
   ].join("\n")

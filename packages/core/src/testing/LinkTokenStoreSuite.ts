@@ -93,13 +93,19 @@ export const linkTokenStoreSuite = <E>(name: string, tokens: Layer.Layer<LinkTok
 
           yield* s.revokeAll(purpose, subjectId, later)
 
-          assert.deepStrictEqual(json(yield* s.findByHash(first.hash)), json(new LinkToken({ ...first, revokedAt: later })))
+          assert.deepStrictEqual(
+            json(yield* s.findByHash(first.hash)),
+            json(new LinkToken({ ...first, revokedAt: later }))
+          )
           assert.deepStrictEqual(
             json(yield* s.findByHash(second.hash)),
             json(new LinkToken({ ...second, revokedAt: later }))
           )
           // A used token stays as it was used; the others are not this subject's or purpose's.
-          assert.deepStrictEqual(json(yield* s.findByHash(used.hash)), json(new LinkToken({ ...used, usedAt: created })))
+          assert.deepStrictEqual(
+            json(yield* s.findByHash(used.hash)),
+            json(new LinkToken({ ...used, usedAt: created }))
+          )
           assert.deepStrictEqual(json(yield* s.findByHash(otherPurpose.hash)), json(otherPurpose))
           assert.deepStrictEqual(json(yield* s.findByHash(otherSubject.hash)), json(otherSubject))
         })

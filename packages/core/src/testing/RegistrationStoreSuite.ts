@@ -168,9 +168,9 @@ export const registrationStoreSuite = <E>(name: string, registrations: Layer.Lay
           for (const status of ["approved", "rejected", "expired"] as const) {
             const first = yield* sampleRegistration()
             yield* s.insert(first)
-            yield* s.update(yield* moved(first, status, at(3)), "awaitingEmailConfirmation").pipe(
-              Effect.catchTag("StaleRegistrationStatus", Effect.die)
-            )
+            yield* s
+              .update(yield* moved(first, status, at(3)), "awaitingEmailConfirmation")
+              .pipe(Effect.catchTag("StaleRegistrationStatus", Effect.die))
             const again = yield* sampleRegistration({ person: first.person })
             const retry = new Registration({ ...again, organization: first.organization })
             yield* s.insert(retry)
@@ -209,8 +209,7 @@ export const registrationStoreSuite = <E>(name: string, registrations: Layer.Lay
           const expected = [...mine]
             .sort(
               (a, b) =>
-                DateTime.toEpochMillis(a.submittedAt) - DateTime.toEpochMillis(b.submittedAt) ||
-                (a.id < b.id ? -1 : 1)
+                DateTime.toEpochMillis(a.submittedAt) - DateTime.toEpochMillis(b.submittedAt) || (a.id < b.id ? -1 : 1)
             )
             .map((r) => r.id)
           const seen: Array<string> = []

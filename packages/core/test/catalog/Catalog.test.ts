@@ -93,25 +93,29 @@ describe("catalog", () => {
     }).pipe(Effect.provide(worldLayer()))
   )
 
-  it.effect("price plan ids and property keys are unique, and flip contracts and EfA services need an intermediary", () =>
-    Effect.gen(function* () {
-      const { manager } = yield* setup
-      const plan = { _tag: "Free", id: "same", name: { de: "a", en: "a" } } as const
-      const prop = { key: "k", label: { de: "x", en: "x" }, required: false, type: { _tag: "Boolean" } } as const
-      const error = yield* Effect.flip(
-        catalog.use((c) =>
-          c.create(manager, draft({ pricePlans: [plan, plan], properties: [prop, prop], intermediaryId: null }))
+  it.effect(
+    "price plan ids and property keys are unique, and flip contracts and EfA services need an intermediary",
+    () =>
+      Effect.gen(function* () {
+        const { manager } = yield* setup
+        const plan = { _tag: "Free", id: "same", name: { de: "a", en: "a" } } as const
+        const prop = { key: "k", label: { de: "x", en: "x" }, required: false, type: { _tag: "Boolean" } } as const
+        const error = yield* Effect.flip(
+          catalog.use((c) =>
+            c.create(manager, draft({ pricePlans: [plan, plan], properties: [prop, prop], intermediaryId: null }))
+          )
         )
-      )
-      assert.strictEqual(error._tag, "InvalidInput")
-      if (error._tag === "InvalidInput")
-        assert.deepStrictEqual(paths(error), ["intermediaryId", "pricePlans.1.id", "properties.1.key"])
-      const efa = yield* Effect.flip(
-        catalog.use((c) => c.create(manager, draft({ supportedContractModels: ["DV"], efa: true, intermediaryId: null })))
-      )
-      assert.strictEqual(efa._tag, "InvalidInput")
-      yield* catalog.use((c) => c.create(manager, draft({ supportedContractModels: ["DV"], intermediaryId: null })))
-    }).pipe(Effect.provide(worldLayer()))
+        assert.strictEqual(error._tag, "InvalidInput")
+        if (error._tag === "InvalidInput")
+          assert.deepStrictEqual(paths(error), ["intermediaryId", "pricePlans.1.id", "properties.1.key"])
+        const efa = yield* Effect.flip(
+          catalog.use((c) =>
+            c.create(manager, draft({ supportedContractModels: ["DV"], efa: true, intermediaryId: null }))
+          )
+        )
+        assert.strictEqual(efa._tag, "InvalidInput")
+        yield* catalog.use((c) => c.create(manager, draft({ supportedContractModels: ["DV"], intermediaryId: null })))
+      }).pipe(Effect.provide(worldLayer()))
   )
 
   it.effect("the intermediary must be an intermediary organization", () =>
@@ -128,7 +132,9 @@ describe("catalog", () => {
     Effect.gen(function* () {
       const { manager, customer } = yield* setup
       const v1 = yield* catalog.use((c) => c.create(manager, draft()))
-      const v2 = yield* catalog.use((c) => c.update(manager, v1.id, { name: { de: "Speicher Plus", en: "Storage plus" } }))
+      const v2 = yield* catalog.use((c) =>
+        c.update(manager, v1.id, { name: { de: "Speicher Plus", en: "Storage plus" } })
+      )
       assert.strictEqual(v2.version, 2)
       assert.strictEqual(v2.portfolioCategory, v1.portfolioCategory, "fields not in the patch are kept")
       assert.deepStrictEqual((yield* catalog.use((c) => c.get(customer, v1.id))).name.de, "Speicher Plus")
@@ -142,8 +148,12 @@ describe("catalog", () => {
   it.effect("a patch is checked with the fields it keeps, and a bad patch writes nothing", () =>
     Effect.gen(function* () {
       const { manager } = yield* setup
-      const v1 = yield* catalog.use((c) => c.create(manager, draft({ supportedContractModels: ["DV"], intermediaryId: null })))
-      const error = yield* Effect.flip(catalog.use((c) => c.update(manager, v1.id, { supportedContractModels: ["UV"] })))
+      const v1 = yield* catalog.use((c) =>
+        c.create(manager, draft({ supportedContractModels: ["DV"], intermediaryId: null }))
+      )
+      const error = yield* Effect.flip(
+        catalog.use((c) => c.update(manager, v1.id, { supportedContractModels: ["UV"] }))
+      )
       assert.strictEqual(error._tag, "InvalidInput")
       if (error._tag === "InvalidInput") assert.deepStrictEqual(paths(error), ["intermediaryId"])
       const bad = yield* Effect.flip(catalog.use((c) => c.update(manager, v1.id, { serviceType: "XaaS", efa: "ja" })))

@@ -66,6 +66,15 @@ describe("configuration", () => {
     })
   )
 
+  it.effect("a configuration that is not an object is refused as a whole", () =>
+    Effect.gen(function* () {
+      for (const bad of [5, "x", [1]]) {
+        const error = yield* Effect.flip(validateConfiguration(properties, bad))
+        assert.deepStrictEqual(paths(error), ["configuration"])
+      }
+    })
+  )
+
   it.effect("integer limits are inclusive", () =>
     Effect.gen(function* () {
       const base = { hostname: "a", region: "nord" }

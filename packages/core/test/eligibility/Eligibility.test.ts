@@ -300,6 +300,14 @@ describe("the eligibility answer", () => {
         for (const item of [...model.grounds, ...model.blockingReasons]) assert.isTrue(item.detail.length > 10)
   })
 
+  it("dates in the texts are Berlin calendar days", () => {
+    const newYear = at("2025-12-31T23:30:00Z")
+    const dv = evaluateEligibility(
+      input({ provider: otherProvider, pricePlan: { ...plans.oneTime, amountCents: 9_000_00 }, at: newYear })
+    ).contractModels.DV
+    assert.include(dv.blockingReasons[0]?.detail ?? "", "01.01.2026")
+  })
+
   it("an answer is never a bare boolean: allowed exactly when grounds hold and nothing blocks", () => {
     for (const i of [
       input(),

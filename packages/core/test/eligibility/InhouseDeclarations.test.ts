@@ -120,7 +120,9 @@ describe("in-house declarations („Inhousefähigkeit“)", () => {
     Effect.gen(function* () {
       const { editor } = yield* setup
       const first = yield* declarations.use((s) => s.declare(editor, body({ validUntil: "2026-01-01T00:00:00Z" })))
-      const again = yield* Effect.flip(declarations.use((s) => s.declare(editor, body({ validFrom: "2025-12-01T00:00:00Z" }))))
+      const again = yield* Effect.flip(
+        declarations.use((s) => s.declare(editor, body({ validFrom: "2025-12-01T00:00:00Z" })))
+      )
       if (again._tag === "DuplicateInhouseDeclaration") assert.strictEqual(again.existingDeclarationId, first.id)
       else assert.fail(again._tag)
       yield* declarations.use((s) => s.declare(editor, body({ validFrom: "2026-01-01T00:00:00Z" })))
@@ -139,7 +141,9 @@ describe("in-house declarations („Inhousefähigkeit“)", () => {
       const again = yield* declarations.use((s) => s.end(editor, d.id))
       assert.deepStrictEqual(again.validUntil, ended.validUntil)
       assert.strictEqual((yield* InhouseDeclarationStore.use((s) => s.get(d.id)))?.evidence, d.evidence)
-      const actions = (yield* AuditLog.use((l) => l.list(town.id, { afterSequence: 0, limit: 10 }))).map((e) => e.action)
+      const actions = (yield* AuditLog.use((l) => l.list(town.id, { afterSequence: 0, limit: 10 }))).map(
+        (e) => e.action
+      )
       assert.deepStrictEqual(actions, ["inhouseDeclaration.declared", "inhouseDeclaration.ended"])
     }).pipe(Effect.provide(worldLayer()))
   )
@@ -195,13 +199,21 @@ describe("in-house declarations („Inhousefähigkeit“)", () => {
       const membership = yield* declarations.use((s) => s.declare(itdlEditor, body({ controls: govdigital.id })))
       const graph = yield* InhouseGraphs.use((g) => g.current)
       const nowUtc = at(now)
-      assert.deepStrictEqual(graph.relationship(town.id, govdigital.id, nowUtc)?.chain, [town.id, itdl.id, govdigital.id])
+      assert.deepStrictEqual(graph.relationship(town.id, govdigital.id, nowUtc)?.chain, [
+        town.id,
+        itdl.id,
+        govdigital.id
+      ])
       yield* declarations.use((s) => s.end(itdlEditor, membership.id))
       yield* TestClock.adjust("1 second")
       const later = DateTime.add(nowUtc, { seconds: 1 })
       assert.isUndefined((yield* InhouseGraphs.use((g) => g.current)).relationship(town.id, govdigital.id, later))
       assert.isDefined(
-        (yield* InhouseGraphs.use((g) => g.current)).relationship(town.id, govdigital.id, DateTime.subtract(nowUtc, { days: 1 })),
+        (yield* InhouseGraphs.use((g) => g.current)).relationship(
+          town.id,
+          govdigital.id,
+          DateTime.subtract(nowUtc, { days: 1 })
+        ),
         "orders that relied on it earlier can still be proved"
       )
     }).pipe(Effect.provide(worldLayer()))

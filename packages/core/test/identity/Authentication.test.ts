@@ -401,10 +401,10 @@ describe("password reset („Passwort vergessen“)", () => {
         assert.deepStrictEqual(yield* SessionStore.use((s) => s.listLiveForAccount(accountId)), [])
         assert.instanceOf(yield* Effect.flip(login(applicant.email, goodPassword)), InvalidCredentials)
         yield* login(applicant.email, newPassword)
-        assert.deepStrictEqual(
-          (yield* notificationsTo(applicant.email)).map((n) => n._tag).slice(-2),
-          ["PasswordResetLink", "PasswordChanged"]
-        )
+        assert.deepStrictEqual((yield* notificationsTo(applicant.email)).map((n) => n._tag).slice(-2), [
+          "PasswordResetLink",
+          "PasswordChanged"
+        ])
         assert.includeMembers(
           (yield* auditEvents(organizationId)).map((e) => e.action),
           ["account.passwordResetStarted", "account.passwordChanged"]

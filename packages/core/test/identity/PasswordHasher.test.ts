@@ -1,15 +1,15 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { hex, utf8 } from "../../src/kernel/Encoding.ts"
-import { SecureRandom } from "../../src/kernel/SecureRandom.ts"
 import {
   constantTimeEqual,
   hashPbkdf2,
-  parsePbkdf2,
   PasswordHasher,
+  parsePbkdf2,
   pbkdf2Defaults,
   verifyPbkdf2
 } from "../../src/identity/PasswordHasher.ts"
+import { hex, utf8 } from "../../src/kernel/Encoding.ts"
+import { SecureRandom } from "../../src/kernel/SecureRandom.ts"
 
 const hasher = (iterations: number) =>
   PasswordHasher.layerWebCrypto({ iterations }).pipe(Layer.provide(SecureRandom.layerWebCrypto))
@@ -17,15 +17,17 @@ const hasher = (iterations: number) =>
 const password = "ein ganz langes Passwort für den Test"
 
 describe("PasswordHasher (Web Crypto, PBKDF2-HMAC-SHA256)", () => {
-  it.effect("a hash is a PHC string $pbkdf2-sha256$i=<n>$<salt>$<hash> that verifies the password and nothing else", () =>
-    Effect.gen(function* () {
-      const h = yield* PasswordHasher
-      const phc = yield* h.hash(password)
-      assert.match(phc, /^\$pbkdf2-sha256\$i=1000\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/u)
-      assert.isTrue(yield* h.verify(phc, password))
-      assert.isFalse(yield* h.verify(phc, `${password} `))
-      assert.isFalse(yield* h.verify(phc, ""))
-    }).pipe(Effect.provide(hasher(1000)))
+  it.effect(
+    "a hash is a PHC string $pbkdf2-sha256$i=<n>$<salt>$<hash> that verifies the password and nothing else",
+    () =>
+      Effect.gen(function* () {
+        const h = yield* PasswordHasher
+        const phc = yield* h.hash(password)
+        assert.match(phc, /^\$pbkdf2-sha256\$i=1000\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/u)
+        assert.isTrue(yield* h.verify(phc, password))
+        assert.isFalse(yield* h.verify(phc, `${password} `))
+        assert.isFalse(yield* h.verify(phc, ""))
+      }).pipe(Effect.provide(hasher(1000)))
   )
 
   it.effect("every hash has its own salt", () =>
@@ -48,7 +50,10 @@ describe("PasswordHasher (Web Crypto, PBKDF2-HMAC-SHA256)", () => {
 
   it.effect("a hash with fewer iterations than configured, or of another algorithm, needs a rehash", () =>
     Effect.gen(function* () {
-      const weak = yield* Effect.provide(PasswordHasher.use((h) => h.hash(password)), hasher(500))
+      const weak = yield* Effect.provide(
+        PasswordHasher.use((h) => h.hash(password)),
+        hasher(500)
+      )
       const h = yield* PasswordHasher
       assert.isTrue(h.needsRehash(weak))
       assert.isTrue(yield* h.verify(weak, password))
@@ -98,7 +103,12 @@ describe("PasswordHasher (Web Crypto, PBKDF2-HMAC-SHA256)", () => {
 
   it.effect("a non-positive iteration count is refused when the layer is built", () =>
     Effect.gen(function* () {
-      const exit = yield* Effect.exit(Effect.provide(PasswordHasher.use(() => Effect.void), hasher(0)))
+      const exit = yield* Effect.exit(
+        Effect.provide(
+          PasswordHasher.use(() => Effect.void),
+          hasher(0)
+        )
+      )
       assert.strictEqual(exit._tag, "Failure")
     })
   )

@@ -151,6 +151,13 @@ const member = (state: State, index: number) => {
 }
 const anyAccount = (state: State, index: number) => pick(state.accounts, index)
 
+const fittingStatus = {
+  resendInvitation: "invited",
+  deactivate: "active",
+  reactivate: "deactivated",
+  delete: "active"
+} as const
+
 const actorIx = fc.nat({ max: 15 })
 const targetIx = fc.nat({ max: 15 })
 const roleMask = fc.nat({ max: 63 })
@@ -176,9 +183,9 @@ const invite = fc.tuple(actorIx, roleMask, fc.boolean()).map(
     })
 )
 
-const accept = fc.tuple(targetIx).map(
-  ([t]) =>
-    new Step(`accept(${t})`, (_real, state) => {
+const accept = fc.tuple(targetIx, fc.boolean()).map(
+  ([t, oldest]) =>
+    new Step(`accept(${t}${oldest ? ", oldest link" : ""})`, (_real, state) => {
       const invited = pick(
         state.accounts.filter((a) => a.status === "invited"),
         t
@@ -187,11 +194,15 @@ const accept = fc.tuple(targetIx).map(
       return {
         acting: { kind: "exempt" },
         effect: Effect.gen(function* () {
-          const mail = (yield* outbox).filter((n) => n._tag === "Invitation" && n.recipient === invited.email).at(-1)
+          const mails = (yield* outbox).filter((n) => n._tag === "Invitation" && n.recipient === invited.email)
+          const mail = oldest ? mails.at(0) : mails.at(-1)
           if (mail?._tag !== "Invitation") return
-          yield* Members.use((s) =>
-            s.acceptInvitation({ token: mail.token, password: "ein ausreichend langes Passwort!" })
+          const accepted = yield* Effect.exit(
+            Members.use((s) => s.acceptInvitation({ token: mail.token, password: "ein ausreichend langes Passwort!" }))
           )
+          if (Exit.isSuccess(accepted) !== (mail === mails.at(-1))) console.error("BUG", JSON.stringify({ n: mails.length, oldest, same: mails.map((m) => m.token === mail.token), ok: Exit.isSuccess(accepted), accts: state.accounts.filter((a) => a.email === invited.email).map((a) => [a.id, a.status]) }), Exit.isFailure(accepted) ? JSON.stringify(accepted.cause) : "")
+          // A resent invitation kills the older links; the newest one works.
+          assert.strictEqual(Exit.isSuccess(accepted), mail === mails.at(-1), "only the newest invitation link works")
         })
       }
     })
@@ -214,11 +225,17 @@ const commands = [
       })
   ),
   ...(["resendInvitation", "deactivate", "reactivate", "delete"] as const).map((action) =>
-    fc.tuple(actorIx, targetIx).map(
-      ([a, t]) =>
-        new Step(`${action}(${a} → ${t})`, (_real, state) => {
+    fc.tuple(actorIx, targetIx, fc.boolean()).map(
+      ([a, t, fitting]) =>
+        new Step(`${action}(${a} → ${fitting ? "fitting " : ""}${t})`, (_real, state) => {
           const m = member(state, a)
-          const target = anyAccount(state, t)
+          // Half the time the target is one whose status the action fits, so that the action can succeed.
+          const target = fitting
+            ? pick(
+                state.accounts.filter((x) => x.status === fittingStatus[action]),
+                t
+              )
+            : anyAccount(state, t)
           if (!m || !target) return undefined
           return { acting: m.acting, effect: Members.use((s) => s[action](m.actor, target.id)) }
         })

@@ -54,11 +54,13 @@ const predict = (
   const step = domainSteps.find((s) => s.model === order.model && s.from === order.status && s.action === action)
   if (!step) return { error: "IllegalOrderTransition" }
   if (step.party !== personaParty[who]) return { error: "PermissionDenied" }
-  if (deadlineRuns(order.model, order.status) && m.nowMillis >= order.deadlineMillis) return { error: "DeadlineExpired" }
+  if (deadlineRuns(order.model, order.status) && m.nowMillis >= order.deadlineMillis)
+    return { error: "DeadlineExpired" }
   return { to: step.to }
 }
 
-const runIn = <A, E>(real: Real, effect: Effect.Effect<A, E, ManagedRuntime.ManagedRuntime.Services<Runtime>>) => real.runtime.runPromise(effect)
+const runIn = <A, E>(real: Real, effect: Effect.Effect<A, E, ManagedRuntime.ManagedRuntime.Services<Runtime>>) =>
+  real.runtime.runPromise(effect)
 
 /** The service must agree with the model on these orders (all of them after a sweep and at the end). */
 const checkAgreement = async (real: Real, orders: ReadonlyArray<ModelOrder>) => {
@@ -145,7 +147,9 @@ class Act implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, real: Real) {
     const order = m.orders[this.pick % m.orders.length]!
     if (this.guided) {
-      const steps = domainSteps.filter((s) => s.model === order.model && s.from === order.status && s.party !== "system")
+      const steps = domainSteps.filter(
+        (s) => s.model === order.model && s.from === order.status && s.party !== "system"
+      )
       // Mostly forward: a rejection ends the order, so it is taken one time in four.
       const forward = steps.filter((s) => s.action !== "reject")
       const choice = forward.length > 0 && this.pick % 4 !== 0 ? forward : steps
@@ -180,7 +184,8 @@ class Act implements fc.AsyncCommand<Model, Real> {
     }
     await checkAgreement(real, [order])
   }
-  toString = () => `${this.who} ${this.action} #${this.pick}${this.stale ? " (stale)" : ""}`
+  toString = () =>
+    `${this.guided ? "guided step" : `${this.who} ${this.action}`} #${this.pick}${this.stale ? " (stale)" : ""}`
 }
 
 class Advance implements fc.AsyncCommand<Model, Real> {
@@ -214,7 +219,13 @@ const reached = new Set<OrderStatus>()
 const act = fc
   .tuple(
     fc.nat(),
-    fc.constantFrom<AccountName>("providerDecider", "intermediaryDecider", "orderer", "providerCatalog", "strangerAdmin"),
+    fc.constantFrom<AccountName>(
+      "providerDecider",
+      "intermediaryDecider",
+      "orderer",
+      "providerCatalog",
+      "strangerAdmin"
+    ),
     fc.constantFrom<MemberOrderAction>("startReview", "confirm", "reject", "markOrdered"),
     fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
     fc.integer({ min: 0, max: 9 }).map((n) => n < 7)
@@ -223,7 +234,9 @@ const act = fc
 
 // Decisions are listed three times: fast-check picks among the entries evenly, and the workflow needs many.
 const commands = [
-  fc.tuple(fc.constantFrom<ContractModel>("DV", "UV"), fc.integer({ min: 1, max: 50 })).map(([c, q]) => new Place(c, q)),
+  fc
+    .tuple(fc.constantFrom<ContractModel>("DV", "UV"), fc.integer({ min: 1, max: 50 }))
+    .map(([c, q]) => new Place(c, q)),
   act,
   act,
   act,
@@ -238,7 +251,10 @@ describe("ordering, model-based", () => {
         const runtime = makeRuntime()
         try {
           await runtime.runPromise(seed())
-          const model: Model = { orders: [], nowMillis: await runtime.runPromise(DateTime.now.pipe(Effect.map(DateTime.toEpochMillis))) }
+          const model: Model = {
+            orders: [],
+            nowMillis: await runtime.runPromise(DateTime.now.pipe(Effect.map(DateTime.toEpochMillis)))
+          }
           await fc.asyncModelRun(() => ({ model, real: { runtime } }), cmds)
           await checkAgreement({ runtime }, model.orders)
         } finally {

@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { DateTime, Result } from "effect"
 import * as fc from "fast-check"
 import type { ContractModel } from "../../src/kernel/ContractModel.ts"
-import { type OrderAction, orderActions } from "../../src/orders/Order.ts"
+import { orderActions } from "../../src/orders/Order.ts"
 import {
   isTerminal,
   type OrderStatus,
@@ -95,7 +95,7 @@ describe("transition table", () => {
   it("the printable table lists every step with its German labels", () => {
     const lines = transitionTableMarkdown().split("\n")
     assert.strictEqual(lines.length, transitionTable.length + 2)
-    assert.include(transitionTableMarkdown(), '„Bestätigt durch Intermediär" (`confirmedByIntermediaryUV`)')
+    assert.include(transitionTableMarkdown(), '„Bestätigt durch Intermediär“ (`confirmedByIntermediaryUV`)')
   })
 
   it("every status × action × acting party × contract model is allowed exactly as DOMAIN §9 says", () => {

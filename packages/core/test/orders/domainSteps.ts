@@ -41,4 +41,3 @@ export const domainSteps = [
 /** States in which the decision period runs: exactly those the sweep may expire. */
 export const deadlineRuns = (model: ContractModel, status: OrderStatus) =>
   domainSteps.some((s) => s.model === model && s.from === status && s.action === "expire")
-

@@ -85,7 +85,10 @@ describe("registration lifecycle (pure)", () => {
         "awaitingOperatorReview→rejected"
       ].sort()
     )
-    assert.include(registrationTransitionTableMarkdown(), "„Wartet auf Prüfung durch den Betreiber\" (`awaitingOperatorReview`)")
+    assert.include(
+      registrationTransitionTableMarkdown(),
+      '„Wartet auf Prüfung durch den Betreiber" (`awaitingOperatorReview`)'
+    )
   })
 
   it.effect("only the operator approves or rejects", () =>

@@ -11,7 +11,11 @@ import { permissionKeys } from "../../src/kernel/Permission.ts"
 import { hashSecret } from "../../src/kernel/SecureRandom.ts"
 import { organizationAdminRoleName } from "../../src/members/Account.ts"
 import { AccountStore, EmailAlreadyRegistered, RoleStore } from "../../src/members/AccountStore.ts"
-import { AddressStore, OrganizationAlreadyRegistered, OrganizationStore } from "../../src/organization/OrganizationStore.ts"
+import {
+  AddressStore,
+  OrganizationAlreadyRegistered,
+  OrganizationStore
+} from "../../src/organization/OrganizationStore.ts"
 import { IllegalRegistrationTransition, type RegistrationInputEncoded } from "../../src/registration/Registration.ts"
 import { RegistrationStore } from "../../src/registration/RegistrationStore.ts"
 import { RegistrationNotFound, Registrations } from "../../src/registration/Registrations.ts"
@@ -179,7 +183,15 @@ describe("registration: the form", () => {
 
         const fresh = yield* validForm(applicant)
         yield* Registrations.use((r) => r.submit(fresh))
-        const again = yield* Effect.flip(Registrations.use((r) => r.submit({ ...fresh, organization: { ...fresh.organization, name: "Andere Gemeinde" }, person: { ...fresh.person, email: "andere@gemeinde.example" } })))
+        const again = yield* Effect.flip(
+          Registrations.use((r) =>
+            r.submit({
+              ...fresh,
+              organization: { ...fresh.organization, name: "Andere Gemeinde" },
+              person: { ...fresh.person, email: "andere@gemeinde.example" }
+            })
+          )
+        )
         assert.deepStrictEqual(paths(again as InvalidInput), ["captcha.answer"])
       })
     )
@@ -217,7 +229,10 @@ describe("registration: the form", () => {
     run(
       Effect.gen(function* () {
         const { applicant } = yield* approvedOrganization()
-        const form = yield* validForm({ name: `  ${applicant.name.toUpperCase()} `, email: "zweite@musterhausen.example" })
+        const form = yield* validForm({
+          name: `  ${applicant.name.toUpperCase()} `,
+          email: "zweite@musterhausen.example"
+        })
         const refused = yield* Effect.flip(Registrations.use((r) => r.submit(form)))
         assert.instanceOf(refused, OrganizationAlreadyRegistered)
       })
@@ -341,7 +356,10 @@ describe("registration: confirmation", () => {
         // Past the first deadline, the new link still works.
         yield* TestClock.adjust("3 hours")
         yield* registrations.confirm({ token: fresh })
-        assert.strictEqual((yield* RegistrationStore.use((s) => s.get(registrationId)))?.status, "awaitingOperatorReview")
+        assert.strictEqual(
+          (yield* RegistrationStore.use((s) => s.get(registrationId)))?.status,
+          "awaitingOperatorReview"
+        )
       })
     )
   )
@@ -534,7 +552,10 @@ describe("registration: the operator's decision", () => {
           registrations.get(admin, registrationId)
         ]
         for (const attempt of attempts) assert.instanceOf(yield* Effect.flip(attempt), PermissionDenied)
-        assert.strictEqual((yield* RegistrationStore.use((s) => s.get(registrationId)))?.status, "awaitingOperatorReview")
+        assert.strictEqual(
+          (yield* RegistrationStore.use((s) => s.get(registrationId)))?.status,
+          "awaitingOperatorReview"
+        )
       })
     )
   )
@@ -583,7 +604,10 @@ describe("registration: the operator's decision", () => {
         const auditBefore = (yield* auditEvents(portalChain)).length
         const refused = yield* Effect.flip(Registrations.use((r) => r.approve(operator, registrationId)))
         assert.instanceOf(refused, OrganizationAlreadyRegistered)
-        assert.strictEqual((yield* RegistrationStore.use((s) => s.get(registrationId)))?.status, "awaitingOperatorReview")
+        assert.strictEqual(
+          (yield* RegistrationStore.use((s) => s.get(registrationId)))?.status,
+          "awaitingOperatorReview"
+        )
         assert.strictEqual(yield* AccountStore.use((s) => s.findByEmail(applicant.email as never)), undefined)
         assert.strictEqual((yield* outbox).length, mailsBefore)
         assert.strictEqual((yield* auditEvents(portalChain)).length, auditBefore)

@@ -10,7 +10,7 @@ import { LinkTokenStore } from "../../src/identity/LinkToken.ts"
 import { PasswordHasher } from "../../src/identity/PasswordHasher.ts"
 import { SessionStore } from "../../src/identity/Session.ts"
 import type { Operator } from "../../src/kernel/Actor.ts"
-import { AuditLog, type AuditEvent, portalChain } from "../../src/kernel/Audit.ts"
+import { type AuditEvent, AuditLog, portalChain } from "../../src/kernel/Audit.ts"
 import type { Email } from "../../src/kernel/Email.ts"
 import type { AccountId, TermsId } from "../../src/kernel/Ids.ts"
 import type { Notification } from "../../src/kernel/Notification.ts"
@@ -121,8 +121,7 @@ export const outbox = Effect.gen(function* () {
   return due.map((m) => m.notification)
 })
 
-export const notificationsTo = (email: string) =>
-  Effect.map(outbox, (all) => all.filter((n) => n.recipient === email))
+export const notificationsTo = (email: string) => Effect.map(outbox, (all) => all.filter((n) => n.recipient === email))
 
 /** The link secret of the newest mail of a kind to an address. */
 export const lastToken = (email: string, tag: Notification["_tag"]) =>
@@ -134,9 +133,7 @@ export const lastToken = (email: string, tag: Notification["_tag"]) =>
   })
 
 export const auditEvents = (chain: string = portalChain) =>
-  AuditLog.use((l) => l.list(chain, { afterSequence: 0, limit: 100_000 })) as Effect.Effect<
-    ReadonlyArray<AuditEvent>
-  >
+  AuditLog.use((l) => l.list(chain, { afterSequence: 0, limit: 100_000 })) as Effect.Effect<ReadonlyArray<AuditEvent>>
 
 /** An active operator account and its actor. */
 export const makeOperator = Effect.gen(function* () {

@@ -81,7 +81,10 @@ export const Action = (props: { readonly locale: Locale; readonly href: string; 
     >
       {props.label}
     </Button>
-    <Text data-skip-in-text="true" style={{ color: colors.muted, fontSize: 13, lineHeight: "20px", margin: "16px 0 0" }}>
+    <Text
+      data-skip-in-text="true"
+      style={{ color: colors.muted, fontSize: 13, lineHeight: "20px", margin: "16px 0 0" }}
+    >
       {chrome[props.locale].fallback}{" "}
       <Link href={props.href} style={{ color: colors.brand, textDecoration: "underline", wordBreak: "break-all" }}>
         {props.href}

@@ -15,11 +15,13 @@ type N = NotificationOf<"Invitation">
 const copy = {
   de: {
     subject: (n: N) => `Erneute Einladung zum Cloud-Service-Portal: ${n.organizationName}`,
-    resent: "Dies ist eine erneut gesendete Einladung („Einladung erneut senden“). Links aus früheren Einladungs-E-Mails sind damit ungültig; bitte verwenden Sie nur diesen."
+    resent:
+      "Dies ist eine erneut gesendete Einladung („Einladung erneut senden“). Links aus früheren Einladungs-E-Mails sind damit ungültig; bitte verwenden Sie nur diesen."
   },
   en: {
     subject: (n: N) => `Invitation re-sent: Cloud Service Portal, ${n.organizationName}`,
-    resent: "This invitation has been sent again. Links in earlier invitation emails no longer work; please use only this one."
+    resent:
+      "This invitation has been sent again. Links in earlier invitation emails no longer work; please use only this one."
   }
 }
 

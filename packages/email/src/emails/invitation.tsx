@@ -21,7 +21,8 @@ export const invitationCopy = {
     action: "Einladung annehmen",
     expiry: (n: N) =>
       `Der Link ist bis ${formatDateTime(n.expiresAt, "de")} gültig, kann nur einmal verwendet werden und gilt nur für diese E-Mail-Adresse. Ist er abgelaufen, kann Ihr Admin die Einladung erneut senden.`,
-    password: "Ihr Passwort muss mindestens 25 Zeichen lang sein; ein Satz, den Sie sich gut merken können, eignet sich gut.",
+    password:
+      "Ihr Passwort muss mindestens 25 Zeichen lang sein; ein Satz, den Sie sich gut merken können, eignet sich gut.",
     notYou: "Falls Sie diese Einladung nicht erwartet haben, können Sie diese E-Mail ignorieren."
   },
   en: {

@@ -14,8 +14,8 @@ const copy = {
     action: "Zur Anmeldung",
     notYou: (forgot: ReactNode) => (
       <>
-        Falls Sie Ihr Passwort nicht selbst geändert haben, fordern Sie bitte sofort über „Passwort vergessen“ ein
-        neues an: {forgot}. Informieren Sie außerdem den Admin Ihrer Organisation.
+        Falls Sie Ihr Passwort nicht selbst geändert haben, fordern Sie bitte sofort über „Passwort vergessen“ ein neues
+        an: {forgot}. Informieren Sie außerdem den Admin Ihrer Organisation.
       </>
     )
   },

@@ -1,6 +1,12 @@
 import { Action, Greeting, Layout, P } from "../components/Layout.tsx"
 import { portalLinks } from "../links.ts"
-import { type MailProps, type NotificationOf, previewBaseUrl, previewOrganization, previewRecipient } from "../mail-props.ts"
+import {
+  type MailProps,
+  type NotificationOf,
+  previewBaseUrl,
+  previewOrganization,
+  previewRecipient
+} from "../mail-props.ts"
 
 type N = NotificationOf<"RegistrationApproved">
 

@@ -1,7 +1,14 @@
 import { Action, Greeting, Layout, P } from "../components/Layout.tsx"
 import { formatDateTime } from "../format.ts"
 import { portalLinks } from "../links.ts"
-import { type MailProps, type NotificationOf, previewAt, previewBaseUrl, previewOrganization, previewRecipient } from "../mail-props.ts"
+import {
+  type MailProps,
+  type NotificationOf,
+  previewAt,
+  previewBaseUrl,
+  previewOrganization,
+  previewRecipient
+} from "../mail-props.ts"
 
 type N = NotificationOf<"RegistrationConfirmationLink">
 
@@ -28,7 +35,10 @@ const copy = {
 
 export const subject = (n: N): string => copy[n.locale].subject()
 
-export default function RegistrationConfirmation({ notification: n, baseUrl }: MailProps<"RegistrationConfirmationLink">) {
+export default function RegistrationConfirmation({
+  notification: n,
+  baseUrl
+}: MailProps<"RegistrationConfirmationLink">) {
   const t = copy[n.locale]
   return (
     <Layout locale={n.locale} title={subject(n)} preview={t.action}>

@@ -1,5 +1,11 @@
 import { Greeting, Layout, P, Quote } from "../components/Layout.tsx"
-import { type MailProps, type NotificationOf, previewBaseUrl, previewOrganization, previewRecipient } from "../mail-props.ts"
+import {
+  type MailProps,
+  type NotificationOf,
+  previewBaseUrl,
+  previewOrganization,
+  previewRecipient
+} from "../mail-props.ts"
 
 type N = NotificationOf<"RegistrationRejected">
 

@@ -210,8 +210,8 @@ export const renderOrderSummaryPdf = async (summary: OrderSummary): Promise<Uint
   y -= 28
 
   for (const section of summarySections(summary)) {
-    ensure(40)
-    y -= 8
+    ensure(44)
+    y -= 14
     draw(toWinAnsi(section.heading), page.margin, bold, 12, brand)
     y -= 6
     current.drawLine({

@@ -39,7 +39,12 @@ export const layer = (settings: { readonly publicBaseUrl: PublicBaseUrl }): Laye
           )
           .pipe(
             Effect.mapError(
-              (e) => new MailDeliveryFailed({ messageId: message.id, retryable: true, reason: `dev mailbox: ${e.operation}` })
+              (e) =>
+                new MailDeliveryFailed({
+                  messageId: message.id,
+                  retryable: true,
+                  reason: `dev mailbox: ${e.operation}`
+                })
             )
           )
       })

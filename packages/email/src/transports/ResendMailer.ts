@@ -69,7 +69,9 @@ export const layer = (settings: ResendSettings): Layer.Layer<Mailer> =>
 
     const send = Effect.fn("ResendMailer.send")(function* (message: OutboxMessage) {
       const mail = yield* renderMail(message.notification, settings.publicBaseUrl).pipe(
-        Effect.mapError((e) => failed(message, false, `template ${e.template} could not be rendered: ${String(e.cause)}`))
+        Effect.mapError((e) =>
+          failed(message, false, `template ${e.template} could not be rendered: ${String(e.cause)}`)
+        )
       )
       const response = yield* Effect.tryPromise({
         try: (signal) =>
@@ -89,7 +91,14 @@ export const layer = (settings: ResendSettings): Layer.Layer<Mailer> =>
       }).pipe(
         Effect.timeoutOrElse({
           duration: timeout,
-          orElse: () => Effect.fail(failed(message, true, `Resend did not answer within ${Duration.format(Duration.fromInputUnsafe(timeout))}`))
+          orElse: () =>
+            Effect.fail(
+              failed(
+                message,
+                true,
+                `Resend did not answer within ${Duration.format(Duration.fromInputUnsafe(timeout))}`
+              )
+            )
         })
       )
       if (response.error) return yield* failed(message, isRetryable(response.error), describe(response.error))
