@@ -153,7 +153,10 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
     catch: (cause) => new StorageError({ operation: "transaction.begin", cause })
   })
   const commit = (tx: Transaction) =>
-    Effect.tryPromise({ try: () => tx.commit(), catch: (cause) => new StorageError({ operation: "transaction.commit", cause }) })
+    Effect.tryPromise({
+      try: () => tx.commit(),
+      catch: (cause) => new StorageError({ operation: "transaction.commit", cause })
+    })
   const end = (tx: Transaction, exit: Exit.Exit<unknown, unknown>) =>
     Exit.isSuccess(exit)
       ? Effect.sync(() => tx.close())
@@ -166,7 +169,10 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
         begin,
         (tx) =>
           effect.pipe(
-            Effect.provideService(CurrentTransactions, new Map(open).set(client, { tx, db: drizzle({ client: tx as unknown as Client }) })),
+            Effect.provideService(
+              CurrentTransactions,
+              new Map(open).set(client, { tx, db: drizzle({ client: tx as unknown as Client }) })
+            ),
             Effect.tap(() => commit(tx))
           ),
         end

@@ -4,15 +4,15 @@ import {
   type AddressStore,
   type AuditLog,
   type LinkTokenStore,
-  type Outbox,
   type OrganizationStore,
+  type Outbox,
   type RoleStore,
   type SessionStore,
   type StorageError,
   type TermsStore,
   UnitOfWork
 } from "./internal/core.ts"
-import { LibsqlDatabase, type LibsqlConfig, layerDatabase } from "./LibsqlDatabase.ts"
+import { type LibsqlConfig, LibsqlDatabase, layerDatabase } from "./LibsqlDatabase.ts"
 import * as AccountLibsql from "./stores/AccountLibsql.ts"
 import * as AuditLogLibsql from "./stores/AuditLogLibsql.ts"
 import * as IdentityLibsql from "./stores/IdentityLibsql.ts"

@@ -54,9 +54,15 @@ export const migrate = (
       try: () => client.transaction("write"),
       catch: (cause) => new StorageError({ operation: "migrate", cause })
     }),
-    (tx) => Effect.tryPromise({ try: () => run(tx, list), catch: (cause) => new StorageError({ operation: "migrate", cause }) }),
+    (tx) =>
+      Effect.tryPromise({
+        try: () => run(tx, list),
+        catch: (cause) => new StorageError({ operation: "migrate", cause })
+      }),
     (tx, exit) =>
       Exit.isSuccess(exit)
         ? Effect.sync(() => tx.close())
-        : Effect.promise(() => tx.rollback().catch(() => undefined)).pipe(Effect.ensuring(Effect.sync(() => tx.close())))
+        : Effect.promise(() => tx.rollback().catch(() => undefined)).pipe(
+            Effect.ensuring(Effect.sync(() => tx.close()))
+          )
   )

@@ -1,12 +1,12 @@
 export {
   type ConstraintViolation,
-  constraintViolation,
   CurrentTransactions,
+  constraintViolation,
   type DatabaseKind,
   type Db,
   kindOf,
-  LibsqlDatabase,
   type LibsqlConfig,
+  LibsqlDatabase,
   layerDatabase,
   makeDatabase
 } from "./LibsqlDatabase.ts"

@@ -36,7 +36,9 @@ const killWriter = (url: string, mode: "hang" | "loop", killWhen: (line: string,
     child.stderr.on("data", (chunk) => (err += chunk))
     child.once("exit", (_code, signal) =>
       resume(
-        signal === "SIGKILL" ? Effect.succeed(lines) : Effect.fail(new Error(`writer ended without being killed: ${err}`))
+        signal === "SIGKILL"
+          ? Effect.succeed(lines)
+          : Effect.fail(new Error(`writer ended without being killed: ${err}`))
       )
     )
     return Effect.sync(() => child.kill("SIGKILL"))
@@ -54,23 +56,22 @@ const inspect = (url: string) =>
     const query = (sql: string) => Effect.promise(() => client.execute(sql)).pipe(Effect.map((rs) => rs.rows))
     const integrity = (yield* query("PRAGMA integrity_check")).map((r) => String(r.integrity_check))
     const organizations = (yield* query("SELECT id FROM organizations")).map((r) => String(r.id))
-    const events = (yield* query("SELECT * FROM audit_events WHERE chain = 'crash-test' ORDER BY sequence")).map(
-      (r) =>
-        AuditLogLibsql.toDomain({
-          id: String(r.id),
-          chain: String(r.chain),
-          sequence: Number(r.sequence),
-          actorKind: String(r.actor_kind),
-          actorAccountId: r.actor_account_id === null ? null : String(r.actor_account_id),
-          action: String(r.action),
-          subjectType: String(r.subject_type),
-          subjectId: String(r.subject_id),
-          before: r.before === null ? null : JSON.parse(String(r.before)),
-          after: r.after === null ? null : JSON.parse(String(r.after)),
-          at: Number(r.at),
-          previousHash: String(r.previous_hash),
-          hash: String(r.hash)
-        })
+    const events = (yield* query("SELECT * FROM audit_events WHERE chain = 'crash-test' ORDER BY sequence")).map((r) =>
+      AuditLogLibsql.toDomain({
+        id: String(r.id),
+        chain: String(r.chain),
+        sequence: Number(r.sequence),
+        actorKind: String(r.actor_kind),
+        actorAccountId: r.actor_account_id === null ? null : String(r.actor_account_id),
+        action: String(r.action),
+        subjectType: String(r.subject_type),
+        subjectId: String(r.subject_id),
+        before: r.before === null ? null : JSON.parse(String(r.before)),
+        after: r.after === null ? null : JSON.parse(String(r.after)),
+        at: Number(r.at),
+        previousHash: String(r.previous_hash),
+        hash: String(r.hash)
+      })
     )
     const recipients = (yield* query("SELECT notification FROM outbox_messages")).map(
       (r) => decodeNotification(JSON.parse(String(r.notification))).recipient
@@ -94,33 +95,35 @@ const idsOf = (lines: ReadonlyArray<string>, prefix: string) =>
   lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length))
 
 describe("a writer process killed with SIGKILL", () => {
-  it.effect("killed inside a write transaction, it leaves no partial state: integrity ok, state, audit and outbox agree", () =>
-    Effect.gen(function* () {
-      const dir = yield* tempDir
-      const hang = `file:${join(dir, "hang.db")}`
-      const loop = `file:${join(dir, "loop.db")}`
-      // Both writers at once: one is killed while it holds a transaction open after all its writes, the
-      // other at an arbitrary point of a stream of transactions.
-      const [hangLines, loopLines] = yield* Effect.all(
-        [
-          killWriter(hang, "hang", (line) => line.startsWith("inside ")),
-          killWriter(loop, "loop", (_line, count) => count >= 40)
-        ],
-        { concurrency: "unbounded" }
-      )
+  it.effect(
+    "killed inside a write transaction, it leaves no partial state: integrity ok, state, audit and outbox agree",
+    () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDir
+        const hang = `file:${join(dir, "hang.db")}`
+        const loop = `file:${join(dir, "loop.db")}`
+        // Both writers at once: one is killed while it holds a transaction open after all its writes, the
+        // other at an arbitrary point of a stream of transactions.
+        const [hangLines, loopLines] = yield* Effect.all(
+          [
+            killWriter(hang, "hang", (line) => line.startsWith("inside ")),
+            killWriter(loop, "loop", (_line, count) => count >= 40)
+          ],
+          { concurrency: "unbounded" }
+        )
 
-      const afterHang = yield* inspect(hang)
-      const committed = idsOf(hangLines, "committed ")
-      const [interrupted] = idsOf(hangLines, "inside ")
-      assert.strictEqual(committed.length, 3)
-      assert.isDefined(interrupted)
-      yield* assertConsistent(afterHang, committed)
-      assert.notInclude(afterHang.organizations, interrupted)
-      assert.strictEqual(afterHang.organizations.length, 3)
+        const afterHang = yield* inspect(hang)
+        const committed = idsOf(hangLines, "committed ")
+        const [interrupted] = idsOf(hangLines, "inside ")
+        assert.strictEqual(committed.length, 3)
+        assert.isDefined(interrupted)
+        yield* assertConsistent(afterHang, committed)
+        assert.notInclude(afterHang.organizations, interrupted)
+        assert.strictEqual(afterHang.organizations.length, 3)
 
-      const afterLoop = yield* inspect(loop)
-      yield* assertConsistent(afterLoop, idsOf(loopLines, "committed "))
-      assert.isAtLeast(afterLoop.organizations.length, 40)
-    })
+        const afterLoop = yield* inspect(loop)
+        yield* assertConsistent(afterLoop, idsOf(loopLines, "committed "))
+        assert.isAtLeast(afterLoop.organizations.length, 40)
+      })
   )
 })

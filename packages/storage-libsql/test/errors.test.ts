@@ -71,7 +71,13 @@ describe("driver errors never leak", () => {
       const at = DateTime.makeUnsafe("2025-01-01T00:00:00Z")
       const message = new OutboxMessage({
         id: "msg_closed" as OutboxMessage["id"],
-        notification: { _tag: "PasswordChanged", recipient: w.account.email, recipientName: "A", locale: "de", changedAt: at },
+        notification: {
+          _tag: "PasswordChanged",
+          recipient: w.account.email,
+          recipientName: "A",
+          locale: "de",
+          changedAt: at
+        },
         createdAt: at,
         status: "pending",
         attempts: 0,

@@ -120,7 +120,11 @@ for (const target of targets)
           const w = yield* sampleWorld
           yield* seed(w)
           const other = yield* sampleWorld
-          const twin = new Role({ ...other.role, organizationId: w.organization.id, name: ` ${w.role.name.toUpperCase()}` })
+          const twin = new Role({
+            ...other.role,
+            organizationId: w.organization.id,
+            name: ` ${w.role.name.toUpperCase()}`
+          })
           const cause = yield* Effect.flip(bare((db) => db.insert(schema.roles).values(AccountLibsql.roleToRow(twin))))
           refusedBy(cause, "unique", "roles.normalized_name")
           const error = yield* Effect.flip(RoleStore.use((s) => s.insert(twin)))
@@ -143,39 +147,41 @@ for (const target of targets)
         })
       )
 
-      it.effect("of 50 concurrent registrations with one email exactly one commits, the others get EmailAlreadyRegistered", () =>
-        Effect.gen(function* () {
-          const worlds = yield* Effect.all(Array.from({ length: 50 }, () => sampleWorld))
-          const email = worlds[0]!.account.email
-          const outcomes = yield* Effect.forEach(
-            worlds,
-            (w) =>
-              UnitOfWork.use((u) =>
-                u.transaction(
-                  Effect.gen(function* () {
-                    yield* OrganizationStore.use((s) => s.insert(w.organization))
-                    yield* AccountStore.use((s) => s.insert(new Account({ ...w.account, email, roleIds: [] })))
-                  })
-                )
-              ).pipe(
-                Effect.as("committed"),
-                Effect.catchTag("EmailAlreadyRegistered", (e) => Effect.succeed(e._tag))
-              ),
-            { concurrency: "unbounded" }
-          )
-          assert.strictEqual(outcomes.filter((o) => o === "committed").length, 1)
-          assert.strictEqual(outcomes.filter((o) => o === "EmailAlreadyRegistered").length, 49)
-          const winner = worlds[outcomes.indexOf("committed")]!
-          assert.strictEqual((yield* AccountStore.use((s) => s.findByEmail(email)))?.id, winner.account.id)
-          // The losers' organizations went with their failed units of work.
-          const organizations = yield* Effect.forEach(worlds, (w) =>
-            OrganizationStore.use((s) => s.get(w.organization.id))
-          )
-          assert.deepStrictEqual(
-            organizations.map((o) => o?.id),
-            worlds.map((w) => (w === winner ? w.organization.id : undefined))
-          )
-        })
+      it.effect(
+        "of 50 concurrent registrations with one email exactly one commits, the others get EmailAlreadyRegistered",
+        () =>
+          Effect.gen(function* () {
+            const worlds = yield* Effect.all(Array.from({ length: 50 }, () => sampleWorld))
+            const email = worlds[0]!.account.email
+            const outcomes = yield* Effect.forEach(
+              worlds,
+              (w) =>
+                UnitOfWork.use((u) =>
+                  u.transaction(
+                    Effect.gen(function* () {
+                      yield* OrganizationStore.use((s) => s.insert(w.organization))
+                      yield* AccountStore.use((s) => s.insert(new Account({ ...w.account, email, roleIds: [] })))
+                    })
+                  )
+                ).pipe(
+                  Effect.as("committed"),
+                  Effect.catchTag("EmailAlreadyRegistered", (e) => Effect.succeed(e._tag))
+                ),
+              { concurrency: "unbounded" }
+            )
+            assert.strictEqual(outcomes.filter((o) => o === "committed").length, 1)
+            assert.strictEqual(outcomes.filter((o) => o === "EmailAlreadyRegistered").length, 49)
+            const winner = worlds[outcomes.indexOf("committed")]!
+            assert.strictEqual((yield* AccountStore.use((s) => s.findByEmail(email)))?.id, winner.account.id)
+            // The losers' organizations went with their failed units of work.
+            const organizations = yield* Effect.forEach(worlds, (w) =>
+              OrganizationStore.use((s) => s.get(w.organization.id))
+            )
+            assert.deepStrictEqual(
+              organizations.map((o) => o?.id),
+              worlds.map((w) => (w === winner ? w.organization.id : undefined))
+            )
+          })
       )
 
       it.effect("50 concurrent single writes and 50 concurrent write transactions all succeed", () =>

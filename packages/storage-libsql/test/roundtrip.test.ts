@@ -23,13 +23,13 @@ import {
 } from "../src/internal/core.ts"
 import { storable } from "../src/internal/text.ts"
 import { LibsqlDatabase } from "../src/LibsqlDatabase.ts"
+import * as schema from "../src/schema/index.ts"
 import * as AccountLibsql from "../src/stores/AccountLibsql.ts"
 import * as AuditLogLibsql from "../src/stores/AuditLogLibsql.ts"
 import * as IdentityLibsql from "../src/stores/IdentityLibsql.ts"
 import * as OrganizationLibsql from "../src/stores/OrganizationLibsql.ts"
 import * as OutboxLibsql from "../src/stores/OutboxLibsql.ts"
 import * as TermsLibsql from "../src/stores/TermsLibsql.ts"
-import * as schema from "../src/schema/index.ts"
 import { freshDatabase } from "./support/databases.ts"
 
 class Undo extends Schema.TaggedError<Undo>()("Undo", {}) {}
@@ -177,6 +177,9 @@ describe("unstorable text", () => {
     assert.throws(() => storable(schema.organizations, row("Stadt\u0000Amt")), /column name/)
     assert.throws(() => storable(schema.organizations, row("Stadt \ud800")), /column name/)
     assert.throws(() => storable(schema.organizations, row("\udc00")), /column name/)
-    assert.deepStrictEqual(storable(schema.organizations, row("Stadt 😀 ß", { note: "\u0000 \ud800" })), row("Stadt 😀 ß", { note: "\u0000 \ud800" }))
+    assert.deepStrictEqual(
+      storable(schema.organizations, row("Stadt 😀 ß", { note: "\u0000 \ud800" })),
+      row("Stadt 😀 ß", { note: "\u0000 \ud800" })
+    )
   })
 })

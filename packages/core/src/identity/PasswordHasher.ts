@@ -89,13 +89,21 @@ export const parsePbkdf2 = (phc: string): Pbkdf2Hash | undefined => {
 
 export const formatPbkdf2 = (h: Pbkdf2Hash): string => `$${pbkdf2Id}$i=${h.iterations}$${b64(h.salt)}$${b64(h.hash)}`
 
+// Copies into plain `ArrayBuffer`-backed arrays: consumers that compile core with the DOM lib type Web Crypto's
+// inputs as `BufferSource`, which a `Uint8Array` over a possibly shared buffer is not.
 const derive = (password: string, salt: Uint8Array, iterations: number, bytes: number): Effect.Effect<Uint8Array> =>
   Effect.promise(() =>
-    crypto.subtle.importKey("raw", utf8(normalizePassword(password)), "PBKDF2", false, ["deriveBits"])
+    crypto.subtle.importKey("raw", new Uint8Array(utf8(normalizePassword(password))), "PBKDF2", false, [
+      "deriveBits"
+    ])
   ).pipe(
     Effect.flatMap((key) =>
       Effect.promise(() =>
-        crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, bytes * 8)
+        crypto.subtle.deriveBits(
+          { name: "PBKDF2", hash: "SHA-256", salt: new Uint8Array(salt), iterations },
+          key,
+          bytes * 8
+        )
       )
     ),
     Effect.map((bits) => new Uint8Array(bits))

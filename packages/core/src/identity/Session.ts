@@ -102,7 +102,10 @@ export const issueSession = Effect.fnUntraced(function* (accountId: AccountId) {
   return { token: `${id}.${secret.token}`, expiresAt: session.expiresAt } satisfies IssuedSession
 }) as (accountId: AccountId) => Effect.Effect<IssuedSession, StorageError, SessionStore | SecureRandom>
 
-/** Splits a presented token and checks its secret against the stored hash; undefined when it does not match. */
+/**
+ * Splits a presented token into the session id and the secret; undefined when it has not that shape.
+ * The caller compares the secret's hash with the stored one (`Authentication.authenticate`).
+ */
 export const parseSessionToken = (token: string): { readonly id: SessionId; readonly secret: string } | undefined => {
   const dot = token.indexOf(".")
   if (dot <= 0 || dot === token.length - 1) return undefined

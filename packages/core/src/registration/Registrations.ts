@@ -8,7 +8,7 @@ import { Email } from "../kernel/Email.ts"
 import { base64url, fromBase64url } from "../kernel/Encoding.ts"
 import {
   decodeInput,
-  type FieldIssue,
+  FieldIssue,
   InvalidInput,
   issuesOf,
   PermissionDenied,
@@ -305,10 +305,10 @@ export class Registrations extends Context.Service<
         const solved = yield* captcha.verify(challenge.value.challengeId, challenge.value.answer)
         if (!solved)
           issues.push(
-            InvalidInput.of({
+            new FieldIssue({
               path: "captcha.answer",
               message: "Captcha nicht gelöst oder abgelaufen / captcha not solved or expired"
-            }).issues[0]!
+            })
           )
       }
       if (issues.length > 0 || Result.isFailure(decoded)) return yield* new InvalidInput({ issues })

@@ -134,11 +134,19 @@ export const outboxSuite = <E>(name: string, outbox: Layer.Layer<Outbox, E>) =>
           assert.deepStrictEqual(yield* dueOf(m, now), [])
           assert.deepStrictEqual(yield* dueOf(m, at("1960-01-01T00:05:00Z")), [m.id])
 
-          const sent = new OutboxMessage({ ...retry, status: "sent", attempts: 2, notification: redact(m.notification) })
+          const sent = new OutboxMessage({
+            ...retry,
+            status: "sent",
+            attempts: 2,
+            notification: redact(m.notification)
+          })
           yield* Outbox.use((o) => o.update(sent))
           const stored = yield* get(m.id)
           assert.deepStrictEqual(json([stored]), json([sent]))
-          assert.strictEqual(stored?.notification._tag === "PasswordResetLink" && stored.notification.token, "[redacted]")
+          assert.strictEqual(
+            stored?.notification._tag === "PasswordResetLink" && stored.notification.token,
+            "[redacted]"
+          )
           assert.deepStrictEqual(yield* dueOf(m, at("1960-01-02T00:00:00Z")), [])
         })
       )

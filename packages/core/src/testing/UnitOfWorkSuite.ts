@@ -275,7 +275,9 @@ export const unitOfWorkSuite = <E>(name: string, ports: Layer.Layer<UnitOfWorkPo
           const before = yield* snapshot(w)
           const written = yield* Deferred.make<void>()
           const fiber = yield* Effect.forkChild(
-            transaction(Effect.andThen(writeWorld(w), Effect.andThen(Deferred.succeed(written, undefined), Effect.never)))
+            transaction(
+              Effect.andThen(writeWorld(w), Effect.andThen(Deferred.succeed(written, undefined), Effect.never))
+            )
           )
           yield* Deferred.await(written)
           yield* Fiber.interrupt(fiber)

@@ -101,6 +101,73 @@ describe("afterAttempt", () => {
   })
 })
 
+type Command =
+  | { readonly kind: "enqueue"; readonly which: number }
+  | { readonly kind: "outage"; readonly retryable: boolean; readonly count: number }
+  | { readonly kind: "advance"; readonly minutes: number }
+  | { readonly kind: "run"; readonly limit: number }
+
+const command: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({ kind: fc.constant("enqueue" as const), which: fc.integer({ min: 0, max: 12 }) }),
+  fc.record({ kind: fc.constant("outage" as const), retryable: fc.boolean(), count: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ kind: fc.constant("advance" as const), minutes: fc.integer({ min: 0, max: 240 }) }),
+  fc.record({ kind: fc.constant("run" as const), limit: fc.integer({ min: 1, max: 5 }) })
+)
+
+describe("Dispatcher (model)", () => {
+  it.effect("under any outages, every message is mailed at most once, settles, and keeps no secret once settled", () =>
+    Effect.promise(() =>
+      fc.assert(
+        fc.asyncProperty(fc.array(command, { maxLength: 40 }), (commands) =>
+          Effect.runPromise(
+            Effect.gen(function* () {
+              const notifications = sampleNotifications("anna@kommune.test")
+              const capture = yield* MailCapture
+              const dispatcher = yield* Dispatcher
+              const ids: Array<OutboxMessageId> = []
+              const check = Effect.gen(function* () {
+                const calls = yield* capture.calls
+                const delivered = (yield* capture.delivered).map((m) => m.id)
+                for (const id of ids) {
+                  const m = yield* stored(id)
+                  assert.strictEqual(m.attempts, calls.filter((c) => c === id).length, "one attempt per call")
+                  assert.isAtMost(m.attempts, policy.maxAttempts)
+                  assert.strictEqual(m.status === "sent", delivered.includes(id), "sent exactly when mailed")
+                  if (m.status === "failed") assert.isNotNull(m.lastError)
+                  if ("token" in m.notification)
+                    assert.strictEqual(
+                      m.notification.token === "[redacted]",
+                      m.status !== "pending",
+                      "redacted once settled"
+                    )
+                }
+              })
+              for (const c of commands) {
+                if (c.kind === "enqueue") ids.push((yield* enqueued(notifications[c.which]!)).id)
+                else if (c.kind === "outage")
+                  yield* capture.failNext(
+                    ...Array.from({ length: c.count }, () => ({ retryable: c.retryable, reason: "outage" }))
+                  )
+                else if (c.kind === "advance") yield* TestClock.adjust(`${c.minutes} minutes`)
+                else yield* dispatcher.runOnce(c.limit)
+                yield* check
+              }
+              // The outage ends: within the retry window every message settles.
+              for (let i = 0; i < policy.maxAttempts + 2; i++) {
+                yield* TestClock.adjust("3 minutes")
+                yield* dispatcher.runOnce(100)
+              }
+              yield* check
+              for (const id of ids) assert.notStrictEqual((yield* stored(id)).status, "pending")
+            }).pipe(Effect.provide(Layer.merge(world(), TestClock.layer())))
+          )
+        ),
+        { numRuns: 60 }
+      )
+    )
+  )
+})
+
 describe("Dispatcher", () => {
   it.effect("a sent message is marked sent and its link secret is redacted", () =>
     Effect.gen(function* () {

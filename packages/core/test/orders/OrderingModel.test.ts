@@ -145,15 +145,21 @@ class Act implements fc.AsyncCommand<Model, Real> {
   }
   check = (m: Readonly<Model>) => m.orders.length > 0
   async run(m: Model, real: Real) {
-    const order = m.orders[this.pick % m.orders.length]!
+    // Guided steps stay with the two newest orders, so that single orders get deep into the workflow.
+    const order = this.guided
+      ? m.orders[m.orders.length - 1 - (this.pick % Math.min(2, m.orders.length))]!
+      : m.orders[this.pick % m.orders.length]!
     if (this.guided) {
       const steps = domainSteps.filter(
         (s) => s.model === order.model && s.from === order.status && s.party !== "system"
       )
-      // Mostly forward: a rejection ends the order, so it is taken one time in four.
+      // Mostly forward: a rejection ends the order, so it is taken one time in four where it exists.
+      const reject = steps.find((s) => s.action === "reject")
       const forward = steps.filter((s) => s.action !== "reject")
-      const choice = forward.length > 0 && this.pick % 4 !== 0 ? forward : steps
-      const step = choice[Math.floor(this.pick / 4) % Math.max(choice.length, 1)]
+      const step =
+        (this.pick % 4 === 0 ? reject : undefined) ??
+        forward[Math.floor(this.pick / 4) % Math.max(forward.length, 1)] ??
+        reject
       if (step) {
         this.who = deciderOf[step.party]!
         this.action = step.action as MemberOrderAction
@@ -215,6 +221,7 @@ class Sweep implements fc.AsyncCommand<Model, Real> {
 
 /** Every status some run reached: the property says little if the runs never got far. */
 const reached = new Set<OrderStatus>()
+const perRun: Record<string, number> = {}
 
 const act = fc
   .tuple(
@@ -232,15 +239,15 @@ const act = fc
   )
   .map(([pick, who, action, stale, guided]) => new Act(pick, who, action, stale, guided))
 
-// Decisions are listed three times: fast-check picks among the entries evenly, and the workflow needs many.
+// fast-check picks among the entries evenly; the workflow needs many decisions per order, so they are listed
+// six times.
 const commands = [
-  fc
-    .tuple(fc.constantFrom<ContractModel>("DV", "UV"), fc.integer({ min: 1, max: 50 }))
-    .map(([c, q]) => new Place(c, q)),
-  act,
-  act,
-  act,
-  fc.integer({ min: 1, max: 72 }).map((h) => new Advance(h)),
+  fc.tuple(fc.constantFrom<ContractModel>("DV", "UV"), fc.integer({ min: 1, max: 50 })).map(([c, q]) => new Place(c, q)),
+  ...Array.from({ length: 6 }, () => act),
+  // Mostly hours, sometimes weeks: deadlines must pass in some runs, or the sweep is never tested.
+  fc.oneof({ arbitrary: fc.integer({ min: 1, max: 48 }), weight: 4 }, fc.integer({ min: 24 * 25, max: 24 * 40 })).map(
+    (h) => new Advance(h)
+  ),
   fc.constant(new Sweep())
 ]
 
@@ -257,12 +264,14 @@ describe("ordering, model-based", () => {
           }
           await fc.asyncModelRun(() => ({ model, real: { runtime } }), cmds)
           await checkAgreement({ runtime }, model.orders)
+          for (const st of new Set(model.orders.map((o) => o.status))) perRun[st] = (perRun[st] ?? 0) + 1
         } finally {
           await runtime.dispose()
         }
       }),
-      { numRuns: 30 }
+      { numRuns: 50 }
     )
+    console.log("PERRUN", JSON.stringify(perRun))
     for (const end of ["ordered", "rejectedByProviderDV", "rejectedByIntermediaryUV", "rejectedByProviderUV"] as const)
       assert.isTrue(reached.has(end), `no run reached ${end}`)
   }, 60_000)

@@ -211,7 +211,7 @@ export const renderOrderSummaryPdf = async (summary: OrderSummary): Promise<Uint
 
   for (const section of summarySections(summary)) {
     ensure(44)
-    y -= 14
+    y -= 12
     draw(toWinAnsi(section.heading), page.margin, bold, 12, brand)
     y -= 6
     current.drawLine({
@@ -220,20 +220,20 @@ export const renderOrderSummaryPdf = async (summary: OrderSummary): Promise<Uint
       thickness: 0.5,
       color: muted
     })
-    y -= 16
+    y -= 14
     for (const [label, value] of section.rows) {
       const labelLines = wrap(toWinAnsi(label), regular, 10, labelWidth)
       const valueLines = wrap(toWinAnsi(value), regular, 10, valueWidth)
       const lines = Math.max(labelLines.length, valueLines.length)
-      ensure(lines * 14)
+      ensure(lines * 13)
       for (let i = 0; i < lines; i++) {
         const l = labelLines[i]
         const v = valueLines[i]
         if (l !== undefined) draw(l, page.margin, regular, 10, muted)
         if (v !== undefined) draw(v, page.margin + labelWidth + 10, regular, 10)
-        y -= 14
+        y -= 13
       }
-      y -= 2
+      y -= 1
     }
   }
 

@@ -6,7 +6,8 @@ import { SQLiteText } from "drizzle-orm/sqlite-core"
  * back as U+FFFD, and the native driver cuts a string at its first NUL. JSON columns are safe (JSON
  * escapes both), so only plain text columns are checked.
  */
-const unstorable = /[\u0000\ud800-\udfff]/u
+const loneSurrogate = /[\ud800-\udfff]/u
+const unstorable = (text: string) => text.includes("\u0000") || loneSurrogate.test(text)
 
 export class UnstorableText extends Error {
   constructor(readonly column: string) {
@@ -18,7 +19,6 @@ export class UnstorableText extends Error {
 export const storable = <T extends Table, Row extends object>(table: T, row: Row): Row => {
   const columns = getTableColumns(table) as Record<string, unknown>
   for (const [key, value] of Object.entries(row))
-    if (typeof value === "string" && is(columns[key], SQLiteText) && unstorable.test(value))
-      throw new UnstorableText(key)
+    if (typeof value === "string" && is(columns[key], SQLiteText) && unstorable(value)) throw new UnstorableText(key)
   return row
 }

@@ -10,9 +10,9 @@ import {
   RoleNameTaken,
   RoleStore
 } from "../internal/core.ts"
+import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
-import { storable } from "../internal/text.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type AccountRow, accounts } from "../schema/accounts.ts"
 import { type RoleRow, roles } from "../schema/roles.ts"
@@ -96,7 +96,10 @@ export const layer: Layer.Layer<AccountStore, never, LibsqlDatabase> = Layer.eff
           "AccountStore.update",
           async (db) => {
             const { id: _, ...changes } = toRow(a)
-            await db.insert(accounts).values(storable(accounts, toRow(a))).onConflictDoUpdate({ target: accounts.id, set: changes })
+            await db
+              .insert(accounts)
+              .values(storable(accounts, toRow(a)))
+              .onConflictDoUpdate({ target: accounts.id, set: changes })
           },
           accountConflict(a)
         ),
@@ -143,7 +146,10 @@ export const layerRoles: Layer.Layer<RoleStore, never, LibsqlDatabase> = Layer.e
           "RoleStore.update",
           async (db) => {
             const { id: _, ...changes } = roleToRow(r)
-            await db.insert(roles).values(storable(roles, roleToRow(r))).onConflictDoUpdate({ target: roles.id, set: changes })
+            await db
+              .insert(roles)
+              .values(storable(roles, roleToRow(r)))
+              .onConflictDoUpdate({ target: roles.id, set: changes })
           },
           nameTaken(r)
         ),

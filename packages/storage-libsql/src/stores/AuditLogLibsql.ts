@@ -1,8 +1,8 @@
 import { and, desc, eq, gt } from "drizzle-orm"
 import { Effect, Layer, type Schema } from "effect"
 import { AuditEvent, AuditLog } from "../internal/core.ts"
-import { fromMillis, toMillis } from "../internal/time.ts"
 import { storable } from "../internal/text.ts"
+import { fromMillis, toMillis } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type AuditEventRow, auditEvents } from "../schema/audit-events.ts"
 

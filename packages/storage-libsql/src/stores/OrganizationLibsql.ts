@@ -9,9 +9,9 @@ import {
   OrganizationAlreadyRegistered,
   OrganizationStore
 } from "../internal/core.ts"
+import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
-import { storable } from "../internal/text.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type AddressRow, addresses } from "../schema/addresses.ts"
 import { type OrganizationRow, organizations } from "../schema/organizations.ts"
@@ -97,7 +97,10 @@ export const layer: Layer.Layer<OrganizationStore, never, LibsqlDatabase> = Laye
           "OrganizationStore.update",
           async (db) => {
             const { id: _, ...changes } = toRow(o)
-            await db.insert(organizations).values(storable(organizations, toRow(o))).onConflictDoUpdate({ target: organizations.id, set: changes })
+            await db
+              .insert(organizations)
+              .values(storable(organizations, toRow(o)))
+              .onConflictDoUpdate({ target: organizations.id, set: changes })
           },
           nameTaken(o)
         ),
@@ -142,7 +145,10 @@ export const layerAddresses: Layer.Layer<AddressStore, never, LibsqlDatabase> = 
           "AddressStore.update",
           async (db) => {
             const { id: _, ...changes } = addressToRow(a)
-            await db.insert(addresses).values(storable(addresses, addressToRow(a))).onConflictDoUpdate({ target: addresses.id, set: changes })
+            await db
+              .insert(addresses)
+              .values(storable(addresses, addressToRow(a)))
+              .onConflictDoUpdate({ target: addresses.id, set: changes })
           },
           secondDefault(a)
         ),

@@ -1,8 +1,8 @@
 import { and, eq, lte, sql } from "drizzle-orm"
 import { Effect, Layer, Schema } from "effect"
 import { Notification, Outbox, OutboxMessage } from "../internal/core.ts"
-import { fromMillis, toMillis } from "../internal/time.ts"
 import { storable } from "../internal/text.ts"
+import { fromMillis, toMillis } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type OutboxMessageRow, outboxMessages } from "../schema/outbox-messages.ts"
 
@@ -55,7 +55,10 @@ export const layer: Layer.Layer<Outbox, never, LibsqlDatabase> = Layer.effect(
       update: (message) =>
         write("Outbox.update", async (db) => {
           const { id: _, ...changes } = toRow(message)
-          await db.insert(outboxMessages).values(storable(outboxMessages, toRow(message))).onConflictDoUpdate({ target: outboxMessages.id, set: changes })
+          await db
+            .insert(outboxMessages)
+            .values(storable(outboxMessages, toRow(message)))
+            .onConflictDoUpdate({ target: outboxMessages.id, set: changes })
         }),
       get: (id) =>
         read("Outbox.get", async (db) => {

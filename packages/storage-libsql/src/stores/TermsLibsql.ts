@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
 import { TermsStore, TermsVersion } from "../internal/core.ts"
-import { fromMillis, toMillis } from "../internal/time.ts"
 import { storable } from "../internal/text.ts"
+import { fromMillis, toMillis } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type TermsVersionRow, termsVersions } from "../schema/terms-versions.ts"
 
@@ -39,9 +39,7 @@ export const layer: Layer.Layer<TermsStore, never, LibsqlDatabase> = Layer.effec
           return row && toDomain(row)
         }),
       list: () =>
-        read("TermsStore.list", async (db) =>
-          (await db.select().from(termsVersions).orderBy(sql`rowid`)).map(toDomain)
-        )
+        read("TermsStore.list", async (db) => (await db.select().from(termsVersions).orderBy(sql`rowid`)).map(toDomain))
     })
   })
 )

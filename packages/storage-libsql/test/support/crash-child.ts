@@ -45,8 +45,4 @@ const program = Effect.gen(function* () {
   for (let n = 1; ; n++) yield* unitOfWork(mode === "hang" && n === 4)
 })
 
-await Effect.runPromise(
-  program.pipe(
-    Effect.provide(Layer.mergeAll(layer({ url }), SecureRandom.layerWebCrypto))
-  )
-)
+await Effect.runPromise(program.pipe(Effect.provide(Layer.mergeAll(layer({ url }), SecureRandom.layerWebCrypto))))

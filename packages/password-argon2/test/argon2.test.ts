@@ -1,0 +1,85 @@
+import { PasswordHasher, SecureRandom } from "@cloudportal/core"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { argon2Defaults, layerArgon2, parseArgon2id } from "../src/index.ts"
+
+const argon2 = (options?: Parameters<typeof layerArgon2>[0]) =>
+  layerArgon2(options).pipe(Layer.provide(SecureRandom.layerWebCrypto))
+const edge = PasswordHasher.layerWebCrypto({ iterations: 1000 }).pipe(Layer.provide(SecureRandom.layerWebCrypto))
+
+const password = "ein ganz langes Passwort für den Test ✓"
+const hashWith = (layer: Layer.Layer<PasswordHasher>, pw = password) =>
+  Effect.provide(
+    PasswordHasher.use((h) => h.hash(pw)),
+    layer
+  )
+
+describe("PasswordHasher on argon2id", () => {
+  it.effect("hashes are argon2id with OWASP's parameters: 19 MiB, 2 passes, 1 lane", () =>
+    Effect.gen(function* () {
+      const h = yield* PasswordHasher
+      const phc = yield* h.hash(password)
+      assert.match(phc, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/u)
+      assert.deepStrictEqual(parseArgon2id(phc), { memoryCost: 19_456, timeCost: 2, parallelism: 1 })
+      assert.isTrue(yield* h.verify(phc, password))
+      assert.isFalse(yield* h.verify(phc, `${password}!`))
+      assert.isFalse(h.needsRehash(phc))
+    }).pipe(Effect.provide(argon2()))
+  )
+
+  it.effect("every hash has its own salt", () =>
+    Effect.gen(function* () {
+      const h = yield* PasswordHasher
+      assert.notStrictEqual(yield* h.hash(password), yield* h.hash(password))
+    }).pipe(Effect.provide(argon2({ memoryCost: 1024, timeCost: 1 })))
+  )
+
+  it.effect("an edge PBKDF2 hash verifies and needs a rehash, so the next login moves it to argon2id", () =>
+    Effect.gen(function* () {
+      const pbkdf2 = yield* hashWith(edge)
+      const h = yield* PasswordHasher
+      assert.isTrue(yield* h.verify(pbkdf2, password))
+      assert.isFalse(yield* h.verify(pbkdf2, "falsch"))
+      assert.isTrue(h.needsRehash(pbkdf2))
+      const moved = yield* h.hash(password)
+      assert.isFalse(h.needsRehash(moved))
+      assert.isTrue(yield* h.verify(moved, password))
+    }).pipe(Effect.provide(argon2()))
+  )
+
+  it.effect("argon2id hashes made with other parameters need a rehash", () =>
+    Effect.gen(function* () {
+      const light = yield* hashWith(argon2({ memoryCost: 1024, timeCost: 1 }))
+      const h = yield* PasswordHasher
+      assert.isTrue(yield* h.verify(light, password))
+      assert.isTrue(h.needsRehash(light))
+    }).pipe(Effect.provide(argon2()))
+  )
+
+  it.effect("the same password typed composed or decomposed verifies (NFKC), as on the edge", () =>
+    Effect.gen(function* () {
+      const composed = "Grüße aus München, Straße 25 äöü"
+      const decomposed = composed.normalize("NFD")
+      const h = yield* PasswordHasher
+      assert.isTrue(yield* h.verify(yield* h.hash(composed), decomposed))
+      assert.isTrue(yield* h.verify(yield* hashWith(edge, decomposed), composed))
+    }).pipe(Effect.provide(argon2({ memoryCost: 1024, timeCost: 1 })))
+  )
+
+  it.effect("an unreadable hash verifies nothing and needs a rehash", () =>
+    Effect.gen(function* () {
+      const h = yield* PasswordHasher
+      for (const bad of ["", "klartext", "$argon2id$v=19$m=19456,t=2,p=1$kaputt", "$2b$10$abcdefghijklmnopqrstuv"]) {
+        assert.isFalse(yield* h.verify(bad, password), bad)
+        assert.isTrue(h.needsRehash(bad), bad)
+      }
+    }).pipe(Effect.provide(argon2()))
+  )
+
+  it("the defaults are OWASP's argon2id minimum", () => {
+    assert.deepStrictEqual(
+      { m: argon2Defaults.memoryCost, t: argon2Defaults.timeCost, p: argon2Defaults.parallelism },
+      { m: 19_456, t: 2, p: 1 }
+    )
+  })
+})
