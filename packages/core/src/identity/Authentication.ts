@@ -18,11 +18,11 @@ import { SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
 import { Account, AccountStatus, displayName } from "../members/Account.ts"
 import { AccountStore, RoleStore } from "../members/AccountStore.ts"
-import { AccountNotFound, IllegalAccountTransition } from "../members/Membership.ts"
+import { AccountNotFound, IllegalAccountTransition, type MemberView, memberView } from "../members/Membership.ts"
 import { actorOf, effectivePermissions, isAdmin } from "../members/Permissions.ts"
 import type { Organization } from "../organization/Organization.ts"
 import { OrganizationStore } from "../organization/OrganizationStore.ts"
-import { effectiveStatus, isOpen, RegistrationStatus } from "../registration/Registration.ts"
+import { effectiveRegistrationStatus, isRegistrationOpen, RegistrationStatus } from "../registration/Registration.ts"
 import { RegistrationStore } from "../registration/RegistrationStore.ts"
 import { checkLink, issueLink, LinkExpiredOrUsed, LinkTokenStore, PresentedToken, redeemLink } from "./LinkToken.ts"
 import { Password, PresentedPassword } from "./Password.ts"
@@ -95,9 +95,13 @@ export const accountProfile = (a: Account): AccountProfile => ({
   roleIds: a.roleIds
 })
 
-/** Who is signed in: the login answer and `GET /me` (API.md), `session` only on login. */
+/**
+ * Who is signed in: `GET /me`, and with the session the login answer (API.md). A member's account is its own
+ * `MemberView`, the same shape the invitation acceptance answers with; an operator's is its `AccountProfile`
+ * (no organization, no permissions of the catalogue).
+ */
 export interface SignedIn {
-  readonly account: AccountProfile
+  readonly account: MemberView | AccountProfile
   readonly organization: Organization | null
   /** In catalogue order. */
   readonly permissions: ReadonlyArray<Permission>
@@ -222,12 +226,15 @@ export class Authentication extends Context.Service<
     )
 
     const signedIn = Effect.fnUntraced(function* (account: Account) {
-      const organization = account.organizationId ? ((yield* organizations.get(account.organizationId)) ?? null) : null
-      const orgRoles = account.organizationId ? yield* roles.listByOrganization(account.organizationId) : []
+      if (account.kind === "operator" || account.organizationId === null)
+        return { account: accountProfile(account), organization: null, permissions: [] } satisfies SignedIn
+      const organization = (yield* organizations.get(account.organizationId)) ?? null
+      const orgRoles = yield* roles.listByOrganization(account.organizationId)
+      const self = actorOf(account, orgRoles)
       return {
-        account: accountProfile(account),
+        account: self._tag === "Member" ? memberView(account, orgRoles, self) : accountProfile(account),
         organization,
-        permissions: account.kind === "operator" ? [] : permissionList(effectivePermissions(account, orgRoles))
+        permissions: permissionList(effectivePermissions(account, orgRoles))
       } satisfies SignedIn
     })
 
@@ -247,9 +254,9 @@ export class Authentication extends Context.Service<
       if (!account) {
         const now = yield* DateTime.now
         const registration = yield* registrations.findOpenByEmail(email)
-        if (registration && isOpen(registration, now)) {
+        if (registration && isRegistrationOpen(registration, now)) {
           if (yield* hasher.verify(registration.passwordHash, password))
-            return yield* new RegistrationNotApproved({ status: effectiveStatus(registration, now) })
+            return yield* new RegistrationNotApproved({ status: effectiveRegistrationStatus(registration, now) })
           return yield* new InvalidCredentials()
         }
         yield* hasher.verify(yield* dummyHash, password)

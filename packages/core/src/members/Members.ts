@@ -14,6 +14,7 @@ import {
 import { AccountId, OrganizationId } from "../kernel/Ids.ts"
 import { enqueue, type Outbox } from "../kernel/Outbox.ts"
 import type { Permission } from "../kernel/Permission.ts"
+import { type RateLimit, type RateLimited, RateLimiter } from "../kernel/RateLimiter.ts"
 import { newId, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
 import type { Organization } from "../organization/Organization.ts"
@@ -46,12 +47,18 @@ import {
 import { actorOf, effectivePermissions } from "./Permissions.ts"
 import { loadMember, loadMemberWith, loadOperator } from "./Viewer.ts"
 
-/** How long an invitation link lives (DOMAIN §6); override with `Layer.succeed(InvitationPolicyRef, …)`. */
+/** Invitation settings; override with `Layer.succeed(InvitationPolicyRef, …)`. */
 export interface InvitationPolicy {
+  /** How long an invitation link lives (DOMAIN §6). */
   readonly lifetime: Duration.Duration
+  /** How many invitation mails (first or resent) one address receives per window (DOMAIN §11). */
+  readonly perAddress: RateLimit
 }
 
-export const defaultInvitationPolicy: InvitationPolicy = { lifetime: Duration.days(7) }
+export const defaultInvitationPolicy: InvitationPolicy = {
+  lifetime: Duration.days(7),
+  perAddress: { limit: 5, window: Duration.hours(1) }
+}
 
 export const InvitationPolicyRef = Context.Reference<InvitationPolicy>("@cloudportal/core/InvitationPolicy", {
   defaultValue: () => defaultInvitationPolicy
@@ -89,7 +96,13 @@ export class Members extends Context.Service<
       input: unknown
     ) => Effect.Effect<
       MemberView,
-      InvalidInput | EmailAlreadyRegistered | RoleNotFound | PermissionEscalation | OrganizationNotFound | Refused
+      | InvalidInput
+      | EmailAlreadyRegistered
+      | RoleNotFound
+      | PermissionEscalation
+      | OrganizationNotFound
+      | RateLimited
+      | Refused
     >
     /** Public: the invited person sets a password; the account becomes active and is signed in. */
     readonly acceptInvitation: (
@@ -99,7 +112,7 @@ export class Members extends Context.Service<
     readonly resendInvitation: (
       actor: Actor,
       accountId: unknown
-    ) => Effect.Effect<MemberView, ActionError | OrganizationNotFound>
+    ) => Effect.Effect<MemberView, ActionError | OrganizationNotFound | RateLimited>
     readonly deactivate: (actor: Actor, accountId: unknown) => Effect.Effect<MemberView, ActionError>
     readonly reactivate: (actor: Actor, accountId: unknown) => Effect.Effect<MemberView, ActionError>
     /** For good: the account leaves the organization and all its sessions and links end. */
@@ -133,6 +146,7 @@ export class Members extends Context.Service<
         | LinkTokenStore
         | SessionStore
         | PasswordHasher
+        | RateLimiter
         | UnitOfWork
         | AuditLog
         | Outbox
@@ -144,6 +158,7 @@ export class Members extends Context.Service<
       const sessions = yield* SessionStore
       const links = yield* LinkTokenStore
       const hasher = yield* PasswordHasher
+      const limiter = yield* RateLimiter
       const uow = yield* UnitOfWork
 
       // Writes that cannot meet these conflicts (no email or main-admin flag changes): meeting one is a defect.
@@ -183,13 +198,15 @@ export class Members extends Context.Service<
           after: extra ? { ...accountSnapshot(after), ...extra } : accountSnapshot(after)
         })
 
+      // Inside the unit of work and after every other check: a refused or failed request spends nothing.
       const sendInvitation = Effect.fnUntraced(function* (
         account: Account,
         invitedBy: Account,
         organization: Organization,
         resent: boolean
       ) {
-        const { lifetime } = yield* InvitationPolicyRef
+        const { lifetime, perAddress } = yield* InvitationPolicyRef
+        yield* limiter.consume(`mail:invitation:${account.email}`, perAddress)
         const link = yield* issueLink({ purpose: "invitation", subjectId: account.id, email: account.email, lifetime })
         yield* enqueue({
           _tag: "Invitation",

