@@ -1,6 +1,17 @@
-import { PasswordHasher, SecureRandom } from "@cloudportal/core"
+import {
+  Account,
+  type AccountId,
+  AccountStore,
+  Authentication,
+  DevCaptcha,
+  DocumentRenderer,
+  PasswordHasher,
+  SecureRandom,
+  storesMemory,
+  useCases
+} from "@cloudportal/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { DateTime, Effect, Layer } from "effect"
 import { argon2Defaults, layerArgon2, parseArgon2id } from "../src/index.ts"
 
 const argon2 = (options?: Parameters<typeof layerArgon2>[0]) =>
@@ -82,4 +93,43 @@ describe("PasswordHasher on argon2id", () => {
       { m: 19_456, t: 2, p: 1 }
     )
   })
+})
+
+describe("moving accounts to argon2id", () => {
+  const node = useCases.pipe(
+    Layer.provideMerge(storesMemory),
+    Layer.provideMerge(
+      Layer.mergeAll(layerArgon2(), DevCaptcha.layer, DocumentRenderer.layerPlainText).pipe(
+        Layer.provideMerge(SecureRandom.layerWebCrypto)
+      )
+    )
+  )
+
+  it.effect("an account hashed on the edge moves to argon2id on its first login on Node", () =>
+    Effect.gen(function* () {
+      const now = yield* DateTime.now
+      const edgeHash = yield* hashWith(edge)
+      const account = new Account({
+        id: "acc_betrieb_1" as AccountId,
+        kind: "operator",
+        organizationId: null,
+        email: "betrieb@dvc.example" as Account["email"],
+        firstName: "Olga",
+        lastName: "Operator",
+        status: "active",
+        isMainAdmin: false,
+        roleIds: [],
+        passwordHash: edgeHash,
+        passwordResetRequired: false,
+        createdAt: now,
+        updatedAt: now
+      })
+      yield* AccountStore.use((s) => s.insert(account)).pipe(Effect.orDie)
+      yield* Authentication.use((a) => a.login({ email: account.email, password }))
+      const moved = (yield* AccountStore.use((s) => s.get(account.id)))?.passwordHash ?? ""
+      assert.match(moved, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/u)
+      yield* Authentication.use((a) => a.login({ email: account.email, password }))
+      assert.strictEqual((yield* AccountStore.use((s) => s.get(account.id)))?.passwordHash, moved)
+    }).pipe(Effect.provide(node))
+  )
 })

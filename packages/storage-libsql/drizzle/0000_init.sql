@@ -16,8 +16,8 @@ CREATE TABLE `accounts` (
 );
 --> statement-breakpoint
 CREATE INDEX `accounts_organization_idx` ON `accounts` (`organization_id`);--> statement-breakpoint
-CREATE UNIQUE INDEX `accounts_email_live_unique` ON `accounts` (`email`) WHERE "accounts"."status" <> 'deleted';--> statement-breakpoint
 CREATE UNIQUE INDEX `accounts_one_main_admin_per_organization` ON `accounts` (`organization_id`) WHERE "accounts"."is_main_admin" = 1;--> statement-breakpoint
+CREATE UNIQUE INDEX `accounts_email_live_unique` ON `accounts` (`email`) WHERE "accounts"."status" <> 'deleted';--> statement-breakpoint
 CREATE TABLE `addresses` (
 	`id` text PRIMARY KEY NOT NULL,
 	`organization_id` text NOT NULL,

@@ -4,13 +4,13 @@ import type { EmbeddedMigration } from "./Migrator.ts"
 export const migrations: ReadonlyArray<EmbeddedMigration> = [
   {
     tag: "0000_init",
-    when: 1795788839291,
-    hash: "3e04e6f79a70e8ad9bebe6c4cdc841caa46ba3ef82231e5aac1b366f5a90367b",
+    when: 1795789379395,
+    hash: "1f6a95c0d22c4e04824b58d82f0e8fb897bef3608fc33197f8cb9c0871dfcee9",
     statements: [
       "CREATE TABLE `accounts` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`kind` text NOT NULL,\n\t`organization_id` text,\n\t`email` text NOT NULL,\n\t`first_name` text NOT NULL,\n\t`last_name` text NOT NULL,\n\t`status` text NOT NULL,\n\t`is_main_admin` integer NOT NULL,\n\t`role_ids` text NOT NULL,\n\t`password_hash` text,\n\t`password_reset_required` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`organization_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
       "CREATE INDEX `accounts_organization_idx` ON `accounts` (`organization_id`);",
-      'CREATE UNIQUE INDEX `accounts_email_live_unique` ON `accounts` (`email`) WHERE "accounts"."status" <> \'deleted\';',
       'CREATE UNIQUE INDEX `accounts_one_main_admin_per_organization` ON `accounts` (`organization_id`) WHERE "accounts"."is_main_admin" = 1;',
+      'CREATE UNIQUE INDEX `accounts_email_live_unique` ON `accounts` (`email`) WHERE "accounts"."status" <> \'deleted\';',
       "CREATE TABLE `addresses` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`organization_id` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`street` text NOT NULL,\n\t`postal_code` text NOT NULL,\n\t`city` text NOT NULL,\n\t`phone` text,\n\t`leitweg_id` text,\n\t`is_default` integer NOT NULL,\n\tFOREIGN KEY (`organization_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
       "CREATE INDEX `addresses_organization_idx` ON `addresses` (`organization_id`);",
       'CREATE UNIQUE INDEX `addresses_one_default_per_organization` ON `addresses` (`organization_id`) WHERE "addresses"."is_default" = 1;',

@@ -79,6 +79,17 @@ for (const target of targets)
         })
       )
 
+      it.effect("an account breaking both rules at once is refused for its email, as core's rules answer", () =>
+        Effect.gen(function* () {
+          const w = yield* sampleWorld
+          yield* seed(w)
+          const other = yield* sampleWorld
+          const both = new Account({ ...other.account, organizationId: w.organization.id, email: w.account.email })
+          const error = yield* Effect.flip(AccountStore.use((s) => s.insert(both)))
+          assert.strictEqual(error._tag, "EmailAlreadyRegistered")
+        })
+      )
+
       it.effect("the database itself refuses a second default address for one organization", () =>
         Effect.gen(function* () {
           const w = yield* sampleWorld

@@ -14,6 +14,7 @@ import {
 import type { AccountId, SessionId } from "../kernel/Ids.ts"
 import { enqueue, type Outbox } from "../kernel/Outbox.ts"
 import { type Permission, permissionKeys } from "../kernel/Permission.ts"
+import { type RateLimit, type RateLimited, RateLimiter } from "../kernel/RateLimiter.ts"
 import { SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
 import { Account, AccountStatus, displayName } from "../members/Account.ts"
@@ -128,12 +129,15 @@ export interface AuthenticationPolicy {
   readonly passwordResetResponseTime: Duration.Duration
   /** `lastSeenAt` is written at most this often per session: one write per request would be wasted. */
   readonly sessionTouchInterval: Duration.Duration
+  /** How many reset requests one address may make per window, known or not (DOMAIN §11). */
+  readonly perAddress: RateLimit
 }
 
 export const defaultAuthenticationPolicy: AuthenticationPolicy = {
   passwordResetLinkLifetime: Duration.hours(1),
   passwordResetResponseTime: Duration.millis(250),
-  sessionTouchInterval: Duration.minutes(1)
+  sessionTouchInterval: Duration.minutes(1),
+  perAddress: { limit: 5, window: Duration.hours(1) }
 }
 
 /** Authentication defaults; override with `Layer.succeed(AuthenticationPolicyRef, …)`. */
@@ -154,6 +158,7 @@ export type AuthenticationPorts =
   | PasswordHasher
   | AuditLog
   | Outbox
+  | RateLimiter
   | SecureRandom
 
 const permissionList = (granted: ReadonlySet<Permission>): ReadonlyArray<Permission> =>
@@ -189,7 +194,7 @@ export class Authentication extends Context.Service<
     /** „Passwort vergessen": mails a reset link to an active account; answers the same, in the same time, for any email. */
     readonly requestPasswordReset: (input: {
       readonly email: string
-    }) => Effect.Effect<void, InvalidInput | StorageError>
+    }) => Effect.Effect<void, InvalidInput | RateLimited | StorageError>
     /** Sets the new password, clears `passwordResetRequired`, ends every session; no automatic login. */
     readonly confirmPasswordReset: (input: {
       readonly token: string
@@ -201,7 +206,7 @@ export class Authentication extends Context.Service<
       accountId: string
     ) => Effect.Effect<
       void,
-      AccountNotFound | IllegalAccountTransition | PermissionDenied | Unauthenticated | StorageError
+      AccountNotFound | IllegalAccountTransition | PermissionDenied | Unauthenticated | RateLimited | StorageError
     >
   }
 >()("@cloudportal/core/Authentication") {
@@ -215,6 +220,9 @@ export class Authentication extends Context.Service<
     const sessions = Context.get(context, SessionStore)
     const hasher = Context.get(context, PasswordHasher)
     const random = Context.get(context, SecureRandom)
+    const limiter = Context.get(context, RateLimiter)
+    /** DOMAIN §11: reset mails to one address are limited. Inside the unit of work: a refusal spends nothing. */
+    const limitMail = (email: string, rule: RateLimit) => limiter.consume(`mail:passwordReset:${email}`, rule)
 
     const inTransaction = <A, E>(effect: Effect.Effect<A, E, AuthenticationPorts>) =>
       uow.transaction(effect).pipe(Effect.provideContext(context))
@@ -362,17 +370,20 @@ export class Authentication extends Context.Service<
     }) {
       const { email } = yield* decodeInput(PasswordResetRequestInput)(input)
       const policy = yield* AuthenticationPolicyRef
-      const [elapsed] = yield* Effect.timed(
+      const [elapsed, exit] = yield* Effect.timed(
         inTransaction(
           Effect.gen(function* () {
+            // Counted for every address, known or not, so that the limit does not tell which have an account.
+            yield* limitMail(email, policy.perAddress)
             const account = yield* accounts.findByEmail(email)
             // Only an account that can use a new password gets one; migrated accounts are active with the flag.
             if (account && account.status === "active") yield* sendResetLink(account, system)
           })
-        )
+        ).pipe(Effect.exit)
       )
       const remaining = Duration.subtract(policy.passwordResetResponseTime, elapsed)
       if (Duration.isGreaterThan(remaining, Duration.zero)) yield* Effect.sleep(remaining)
+      return yield* exit
     })
 
     const confirmPasswordReset = Effect.fn("Authentication.confirmPasswordReset")(function* (input: {
@@ -456,6 +467,7 @@ export class Authentication extends Context.Service<
               status: target.status,
               action: "startPasswordReset"
             })
+          yield* limitMail(target.email, (yield* AuthenticationPolicyRef).perAddress)
           yield* sendResetLink(target, actor)
         })
       )

@@ -96,7 +96,7 @@ const checked = (a: Address): Result.Result<Address, InvalidInput> => {
  * A new address. The organization's first address becomes the default whatever was asked; asking for
  * the default moves the flag from the old one in the same writes.
  */
-export const decideCreate = (
+export const decideAddressCreate = (
   book: ReadonlyArray<Address>,
   id: AddressId,
   organizationId: OrganizationId,
@@ -122,7 +122,7 @@ export const decideCreate = (
 }
 
 /** A changed address. `isDefault: true` makes it the default; `false` on the default is refused. */
-export const decideEdit = (
+export const decideAddressEdit = (
   book: ReadonlyArray<Address>,
   current: Address,
   patch: AddressPatch
@@ -152,14 +152,14 @@ export const decideEdit = (
 }
 
 /** Makes an address the default; the old default gives up its flag. Already the default: nothing to write. */
-export const decideMakeDefault = (book: ReadonlyArray<Address>, target: Address): AddressWrites => {
+export const decideDefaultAddress = (book: ReadonlyArray<Address>, target: Address): AddressWrites => {
   if (target.isDefault) return { updates: [], insert: null, result: target }
   const promoted = new Address({ ...target, isDefault: true })
   return { updates: [...demoteOthers(book, target.id), promoted], insert: null, result: promoted }
 }
 
 /** Any address but the default may go. */
-export const decideDelete = (target: Address): Result.Result<void, DefaultAddressNotDeletable> =>
+export const decideAddressDelete = (target: Address): Result.Result<void, DefaultAddressNotDeletable> =>
   target.isDefault ? Result.fail(new DefaultAddressNotDeletable({ addressId: target.id })) : Result.void
 
 /** Whether an edit changes anything (no change, no write, no audit event). */

@@ -21,10 +21,10 @@ import {
   addressSnapshot,
   type DefaultAddressNotDeletable,
   type DefaultAddressRequired,
-  decideCreate,
-  decideDelete,
-  decideEdit,
-  decideMakeDefault,
+  decideAddressCreate,
+  decideAddressDelete,
+  decideAddressEdit,
+  decideDefaultAddress,
   sameAddress
 } from "./AddressBook.ts"
 import type { Address } from "./Organization.ts"
@@ -128,7 +128,7 @@ export class Addresses extends Context.Service<
           Effect.gen(function* () {
             const { actor: member } = yield* manage(actor)
             const book = yield* addresses.listByOrganization(member.organizationId)
-            const writes = yield* Effect.fromResult(decideCreate(book, id, member.organizationId, data))
+            const writes = yield* Effect.fromResult(decideAddressCreate(book, id, member.organizationId, data))
             return yield* apply(member, "address.created", book, writes)
           })
         )
@@ -142,7 +142,7 @@ export class Addresses extends Context.Service<
             const { actor: member } = yield* manage(actor)
             const current = yield* owned(member.organizationId, id)
             const book = yield* addresses.listByOrganization(member.organizationId)
-            const writes = yield* Effect.fromResult(decideEdit(book, current, patch))
+            const writes = yield* Effect.fromResult(decideAddressEdit(book, current, patch))
             return yield* apply(member, "address.updated", book, writes)
           })
         )
@@ -154,7 +154,7 @@ export class Addresses extends Context.Service<
           Effect.gen(function* () {
             const { actor: member } = yield* manage(actor)
             const current = yield* owned(member.organizationId, id)
-            yield* Effect.fromResult(decideDelete(current))
+            yield* Effect.fromResult(decideAddressDelete(current))
             yield* addresses.delete(current.id)
             yield* record({
               chain: current.organizationId,
@@ -175,7 +175,7 @@ export class Addresses extends Context.Service<
             const { actor: member } = yield* manage(actor)
             const current = yield* owned(member.organizationId, id)
             const book = yield* addresses.listByOrganization(member.organizationId)
-            return yield* apply(member, "address.madeDefault", book, decideMakeDefault(book, current))
+            return yield* apply(member, "address.madeDefault", book, decideDefaultAddress(book, current))
           })
         )
       }, Effect.provideContext(context))

@@ -5,6 +5,7 @@ import type { Actor } from "../kernel/Actor.ts"
 import { Email } from "../kernel/Email.ts"
 import { FieldIssue, InvalidInput, PermissionDenied } from "../kernel/Errors.ts"
 import { AccountId, OrganizationId, RegistrationId, TermsId } from "../kernel/Ids.ts"
+import type { RateLimit } from "../kernel/RateLimiter.ts"
 import { City, Phone, PostalCode, Street } from "../kernel/PostalAddress.ts"
 import { AdministrativeLevel, FederalState } from "../organization/Organization.ts"
 
@@ -218,8 +219,13 @@ export class Registration extends Schema.Class<Registration>("@cloudportal/core/
 export interface RegistrationPolicy {
   /** Lifetime of a confirmation link, and so of an unconfirmed registration (DOMAIN §2: 72 h). */
   readonly confirmationLinkLifetime: Duration.Duration
+  /** How many confirmation mails (first or resent) one address receives per window (DOMAIN §11). */
+  readonly perAddress: RateLimit
 }
-export const defaultRegistrationPolicy: RegistrationPolicy = { confirmationLinkLifetime: Duration.hours(72) }
+export const defaultRegistrationPolicy: RegistrationPolicy = {
+  confirmationLinkLifetime: Duration.hours(72),
+  perAddress: { limit: 5, window: Duration.hours(1) }
+}
 
 /** A new registration from a decoded form; the password is already hashed. */
 export const newRegistration = (input: {

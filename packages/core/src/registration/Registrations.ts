@@ -18,6 +18,7 @@ import {
 import type { AccountId, AddressId, OrganizationId, RegistrationId, RoleId } from "../kernel/Ids.ts"
 import { enqueue, type Outbox } from "../kernel/Outbox.ts"
 import { permissionKeys } from "../kernel/Permission.ts"
+import { type RateLimited, RateLimiter } from "../kernel/RateLimiter.ts"
 import { newId, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
 import { Account, displayName, organizationAdminRoleName, Role } from "../members/Account.ts"
@@ -143,6 +144,7 @@ export type RegistrationPorts =
   | CaptchaVerifier
   | AuditLog
   | Outbox
+  | RateLimiter
   | SecureRandom
 
 export class Registrations extends Context.Service<
@@ -157,7 +159,7 @@ export class Registrations extends Context.Service<
       input: RegistrationInputEncoded
     ) => Effect.Effect<
       { readonly registrationId: RegistrationId },
-      InvalidInput | ConflictError | NoTermsInForce | StaleRegistrationStatus | StorageError
+      InvalidInput | ConflictError | NoTermsInForce | StaleRegistrationStatus | RateLimited | StorageError
     >
     /** DOMAIN §2.3: the emailed link forwards the registration to the operator. */
     readonly confirm: (input: {
@@ -167,7 +169,9 @@ export class Registrations extends Context.Service<
       InvalidInput | LinkExpiredOrUsed | StaleRegistrationStatus | StorageError
     >
     /** A new confirmation link for an unconfirmed registration; the old one dies. Answers the same whatever the email. */
-    readonly resendConfirmation: (input: { readonly email: string }) => Effect.Effect<void, InvalidInput | StorageError>
+    readonly resendConfirmation: (input: {
+      readonly email: string
+    }) => Effect.Effect<void, InvalidInput | RateLimited | StorageError>
     /** The operator's work list; unconfirmed registrations are not visible to the operator. */
     readonly list: (
       operator: Actor,
@@ -228,6 +232,10 @@ export class Registrations extends Context.Service<
     const accounts = Context.get(context, AccountStore)
     const hasher = Context.get(context, PasswordHasher)
     const captcha = Context.get(context, CaptchaVerifier)
+    const limiter = Context.get(context, RateLimiter)
+    /** DOMAIN §11: mails to one address are limited. Inside the unit of work, so a refused request spends nothing. */
+    const limitMail = (email: string, rule: RegistrationPolicy["perAddress"]) =>
+      limiter.consume(`mail:registrationConfirmation:${email}`, rule)
 
     /** Runs in one unit of work with every port of this service at hand. */
     const inTransaction = <A, E>(effect: Effect.Effect<A, E, RegistrationPorts>) =>
@@ -326,6 +334,7 @@ export class Registrations extends Context.Service<
         Effect.gen(function* () {
           const conflict = yield* conflictOf(form, true)
           if (conflict) return yield* conflict
+          yield* limitMail(form.person.email, policy.perAddress)
           const now = yield* DateTime.now
           const id = yield* newId<RegistrationId>("reg")
           const link = yield* issueLink({
@@ -385,6 +394,8 @@ export class Registrations extends Context.Service<
       const policy = yield* RegistrationPolicyRef
       yield* inTransaction(
         Effect.gen(function* () {
+          // Counted for every address, known or not, so that the limit does not tell which have a registration.
+          yield* limitMail(email, policy.perAddress)
           const r = yield* registrations.findOpenByEmail(email)
           if (r?.status !== "awaitingEmailConfirmation") return
           const now = yield* DateTime.now

@@ -14,6 +14,7 @@ import { PasswordHasher } from "../../src/identity/PasswordHasher.ts"
 import { SessionStore } from "../../src/identity/Session.ts"
 import type { Member } from "../../src/kernel/Actor.ts"
 import { type InvalidInput, PermissionDenied, Unauthenticated } from "../../src/kernel/Errors.ts"
+import { RateLimited } from "../../src/kernel/RateLimiter.ts"
 import type { AccountId, RoleId, SessionId } from "../../src/kernel/Ids.ts"
 import { newId } from "../../src/kernel/SecureRandom.ts"
 import { Account } from "../../src/members/Account.ts"
@@ -452,6 +453,25 @@ describe("password reset („Passwort vergessen“)", () => {
         }
       }),
       world({ authenticationPolicy: defaultAuthenticationPolicy })
+    )
+  )
+
+  it.effect("reset requests are limited to five an hour per address, known or not", () =>
+    run(
+      Effect.gen(function* () {
+        const { applicant } = yield* approvedOrganization()
+        const auth = yield* Authentication
+        for (const email of [applicant.email, "niemand@nirgendwo.example"]) {
+          for (let i = 0; i < 5; i++) yield* auth.requestPasswordReset({ email })
+          assert.instanceOf(yield* Effect.flip(auth.requestPasswordReset({ email })), RateLimited)
+        }
+        assert.strictEqual(
+          (yield* notificationsTo(applicant.email)).filter((n) => n._tag === "PasswordResetLink").length,
+          5
+        )
+        yield* TestClock.adjust("1 hour")
+        yield* auth.requestPasswordReset({ email: applicant.email })
+      })
     )
   )
 

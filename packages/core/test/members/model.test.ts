@@ -42,7 +42,7 @@ interface Real {
   serial: number
 }
 
-// biome-ignore lint/complexity/noBannedTypes: the model is the real system's own state; fast-check needs an object.
+// biome-ignore lint/complexity/noBannedTypes: nothing to model (the invariants read the real stores); fast-check wants an object.
 type Model = {}
 
 interface State {

@@ -4,10 +4,10 @@ import * as fc from "fast-check"
 import type { AddressId, OrganizationId } from "../../src/kernel/Ids.ts"
 import {
   type AddressWrites,
-  decideCreate,
-  decideDelete,
-  decideEdit,
-  decideMakeDefault
+  decideAddressCreate,
+  decideAddressDelete,
+  decideAddressEdit,
+  decideDefaultAddress
 } from "../../src/organization/AddressBook.ts"
 import type { Address } from "../../src/organization/Organization.ts"
 import { orderedText, page } from "../../src/organization/Paging.ts"
@@ -51,16 +51,19 @@ describe("address book (pure)", () => {
         let serial = 0
         for (const o of ops) {
           if (o._tag === "create") {
-            const r = decideCreate(book, `adr_${serial++}` as AddressId, org, { ...input, isDefault: o.isDefault })
+            const r = decideAddressCreate(book, `adr_${serial++}` as AddressId, org, {
+              ...input,
+              isDefault: o.isDefault
+            })
             if (Result.isSuccess(r)) book = apply(book, r.success)
           } else if (book.length > 0) {
             const target = book[o.index % book.length]!
-            if (o._tag === "makeDefault") book = apply(book, decideMakeDefault(book, target))
+            if (o._tag === "makeDefault") book = apply(book, decideDefaultAddress(book, target))
             else if (o._tag === "delete") {
-              if (Result.isSuccess(decideDelete(target))) book = book.filter((a) => a.id !== target.id)
+              if (Result.isSuccess(decideAddressDelete(target))) book = book.filter((a) => a.id !== target.id)
               else assert.isTrue(target.isDefault)
             } else {
-              const r = decideEdit(book, target, { isDefault: o._tag === "editDefaultTrue" })
+              const r = decideAddressEdit(book, target, { isDefault: o._tag === "editDefaultTrue" })
               if (Result.isSuccess(r)) book = apply(book, r.success)
               else assert.isTrue(target.isDefault && o._tag === "editDefaultFalse")
             }

@@ -6,6 +6,7 @@ import { LinkExpiredOrUsed, LinkTokenStore } from "../../src/identity/LinkToken.
 import type { Member } from "../../src/kernel/Actor.ts"
 import { portalChain, verifyChain } from "../../src/kernel/Audit.ts"
 import { InvalidInput, PermissionDenied } from "../../src/kernel/Errors.ts"
+import { RateLimited } from "../../src/kernel/RateLimiter.ts"
 import type { RegistrationId, TermsId } from "../../src/kernel/Ids.ts"
 import { permissionKeys } from "../../src/kernel/Permission.ts"
 import { hashSecret } from "../../src/kernel/SecureRandom.ts"
@@ -377,6 +378,29 @@ describe("registration: confirmation", () => {
         ]
         assert.deepStrictEqual(answers, [undefined, undefined])
         assert.deepStrictEqual(yield* outbox, before)
+      })
+    )
+  )
+
+  it.effect("confirmation mails to one address are limited to five an hour, whether it has a registration or not", () =>
+    run(
+      Effect.gen(function* () {
+        const applicant = uniqueApplicant()
+        const registrations = yield* Registrations
+        yield* submit(yield* validForm(applicant))
+        for (let i = 0; i < 4; i++) yield* registrations.resendConfirmation({ email: applicant.email })
+        assert.instanceOf(yield* Effect.flip(registrations.resendConfirmation({ email: applicant.email })), RateLimited)
+        const mails = (yield* notificationsTo(applicant.email)).length
+        assert.strictEqual(mails, 5)
+        // The same for an address without a registration: the limit tells nothing.
+        for (let i = 0; i < 5; i++) yield* registrations.resendConfirmation({ email: "niemand@nirgendwo.example" })
+        assert.instanceOf(
+          yield* Effect.flip(registrations.resendConfirmation({ email: "niemand@nirgendwo.example" })),
+          RateLimited
+        )
+        yield* TestClock.adjust("1 hour")
+        yield* registrations.resendConfirmation({ email: applicant.email })
+        assert.strictEqual((yield* notificationsTo(applicant.email)).length, mails + 1)
       })
     )
   )

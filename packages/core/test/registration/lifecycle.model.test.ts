@@ -40,6 +40,17 @@ interface ModelRegistration {
 interface Model {
   now: number
   readonly registrations: Array<ModelRegistration>
+  /** Confirmation mails per address in the current fixed window (DOMAIN §11: 5 an hour by default). */
+  readonly mailWindows: Map<string, { readonly start: number; readonly count: number }>
+}
+
+/** One more confirmation mail to the address: allowed, and counted, while the window holds fewer than five. */
+const mailAllowed = (m: Model, email: string) => {
+  const w = m.mailWindows.get(email)
+  const next = !w || m.now >= w.start + hour ? { start: m.now, count: 1 } : { start: w.start, count: w.count + 1 }
+  if (next.count > 5) return false
+  m.mailWindows.set(email, next)
+  return true
 }
 
 // The registration use cases alone, on memory ports with a trivial hash cost: the rules do not depend on it.
@@ -93,6 +104,11 @@ class Submit implements fc.AsyncCommand<Model, Real> {
       assert.strictEqual(outcome(result), "OrganizationAlreadyRegistered")
       return
     }
+    // A refused request writes nothing, the lazy expiry of older registrations included.
+    if (!mailAllowed(m, a.email)) {
+      assert.strictEqual(outcome(result), "RateLimited")
+      return
+    }
     assert.strictEqual(outcome(result), "success")
     if (!Exit.isSuccess(result)) return
     for (const r of mine) expireIfOverdue(r, m.now)
@@ -140,7 +156,11 @@ class Resend implements fc.AsyncCommand<Model, Real> {
       real,
       Registrations.use((s) => s.resendConfirmation({ email: a.email }))
     )
-    assert.strictEqual(outcome(result), "success", "resending always answers the same")
+    if (!mailAllowed(m, a.email)) {
+      assert.strictEqual(outcome(result), "RateLimited")
+      return
+    }
+    assert.strictEqual(outcome(result), "success", "resending answers the same whatever the email")
     const r = m.registrations.find((x) => x.applicant === this.applicant && x.status === "awaitingEmailConfirmation")
     if (!r) return
     if (m.now >= r.deadline) {
@@ -310,7 +330,7 @@ describe("registration lifecycle (model-based)", () => {
         try {
           const operator = await runtime.runPromise(Effect.andThen(publishTerms, makeOperator))
           await fc.asyncModelRun(
-            () => ({ model: { now: 0, registrations: [] }, real: { runtime, operator, seen: new Map() } }),
+            () => ({ model: { now: 0, registrations: [], mailWindows: new Map() }, real: { runtime, operator, seen: new Map() } }),
             cmds
           )
         } finally {

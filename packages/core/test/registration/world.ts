@@ -15,6 +15,7 @@ import type { Email } from "../../src/kernel/Email.ts"
 import type { AccountId, TermsId } from "../../src/kernel/Ids.ts"
 import type { Notification } from "../../src/kernel/Notification.ts"
 import { Outbox } from "../../src/kernel/Outbox.ts"
+import { RateLimiter } from "../../src/kernel/RateLimiter.ts"
 import { newId, SecureRandom } from "../../src/kernel/SecureRandom.ts"
 import { layerMemory } from "../../src/kernel/UnitOfWork.ts"
 import { Account } from "../../src/members/Account.ts"
@@ -42,6 +43,7 @@ export const ports = (options: { readonly iterations?: number; readonly seed?: n
     AccountStore.layerMemory,
     RoleStore.layerMemory,
     TermsStore.layerMemory,
+    RateLimiter.layerMemory,
     DevCaptcha.layer,
     PasswordHasher.layerWebCrypto({ iterations: options.iterations ?? testIterations })
   ).pipe(

@@ -14,7 +14,8 @@ export const accounts = sqliteTable(
     lastName: text("last_name").notNull(),
     status: text("status").notNull(),
     isMainAdmin: integer("is_main_admin", { mode: "boolean" }).notNull(),
-    roleIds: text("role_ids", { mode: "json" }).$type<ReadonlyArray<string>>().notNull(),
+    /** JSON array of role ids. */
+    roleIds: text("role_ids").notNull(),
     passwordHash: text("password_hash"),
     passwordResetRequired: integer("password_reset_required", { mode: "boolean" }).notNull(),
     createdAt: integer("created_at").notNull(),
@@ -22,10 +23,12 @@ export const accounts = sqliteTable(
   },
   (t) => [
     index("accounts_organization_idx").on(t.organizationId),
-    // One live account per email; a deleted account frees its address (DOMAIN §4, §6).
-    uniqueIndex("accounts_email_live_unique").on(t.email).where(sql`${t.status} <> 'deleted'`),
     // Exactly one main admin per organization (DOMAIN §6).
-    uniqueIndex("accounts_one_main_admin_per_organization").on(t.organizationId).where(sql`${t.isMainAdmin} = 1`)
+    uniqueIndex("accounts_one_main_admin_per_organization").on(t.organizationId).where(sql`${t.isMainAdmin} = 1`),
+    // One live account per email; a deleted account frees its address (DOMAIN §4, §6). Created after the
+    // main-admin index on purpose: SQLite checks the newest index first, so a write breaking both rules is
+    // refused for its email, as core's rules (and memory store) answer. The differential test pins this.
+    uniqueIndex("accounts_email_live_unique").on(t.email).where(sql`${t.status} <> 'deleted'`)
   ]
 )
 

@@ -12,8 +12,10 @@ export const auditEvents = sqliteTable(
     action: text("action").notNull(),
     subjectType: text("subject_type").notNull(),
     subjectId: text("subject_id").notNull(),
-    before: text("before", { mode: "json" }).$type<unknown>(),
-    after: text("after", { mode: "json" }).$type<unknown>(),
+    /** JSON, or NULL for none. */
+    before: text("before"),
+    /** JSON, or NULL for none. */
+    after: text("after"),
     at: integer("at").notNull(),
     previousHash: text("previous_hash").notNull(),
     hash: text("hash").notNull()

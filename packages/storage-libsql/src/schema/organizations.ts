@@ -10,10 +10,10 @@ export const organizations = sqliteTable(
     legalForm: text("legal_form").notNull(),
     administrativeLevel: text("administrative_level").notNull(),
     federalState: text("federal_state"),
-    capabilities: text("capabilities", { mode: "json" }).$type<ReadonlyArray<string>>().notNull(),
-    supplementary: text("supplementary", { mode: "json" })
-      .$type<{ website: string | null; contactEmail: string | null; note: string | null }>()
-      .notNull(),
+    /** JSON array. */
+    capabilities: text("capabilities").notNull(),
+    /** JSON object: „Ergänzende Angaben zur Organisation". */
+    supplementary: text("supplementary").notNull(),
     masterDataReviewRequired: integer("master_data_review_required", { mode: "boolean" }).notNull(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull()

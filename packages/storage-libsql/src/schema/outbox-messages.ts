@@ -4,8 +4,8 @@ export const outboxMessages = sqliteTable(
   "outbox_messages",
   {
     id: text("id").primaryKey(),
-    /** The notification in its JSON encoding (`Schema.toCodecJson(Notification)`). */
-    notification: text("notification", { mode: "json" }).$type<unknown>().notNull(),
+    /** The notification in its JSON encoding (`Schema.toCodecJson(Notification)`), as JSON text. */
+    notification: text("notification").notNull(),
     createdAt: integer("created_at").notNull(),
     status: text("status").notNull(),
     attempts: integer("attempts").notNull(),

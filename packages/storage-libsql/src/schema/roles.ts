@@ -11,7 +11,8 @@ export const roles = sqliteTable(
     name: text("name").notNull(),
     /** `normalizeRoleName(name)`: role names are unique per organization in this form. */
     normalizedName: text("normalized_name").notNull(),
-    permissions: text("permissions", { mode: "json" }).$type<ReadonlyArray<string>>().notNull(),
+    /** JSON array of permission keys. */
+    permissions: text("permissions").notNull(),
     builtIn: integer("built_in", { mode: "boolean" }).notNull()
   },
   (t) => [uniqueIndex("roles_name_per_organization_unique").on(t.organizationId, t.normalizedName)]

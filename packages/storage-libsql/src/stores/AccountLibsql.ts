@@ -10,6 +10,7 @@ import {
   RoleNameTaken,
   RoleStore
 } from "../internal/core.ts"
+import { fromJson, toJson } from "../internal/json.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
@@ -26,7 +27,7 @@ export const toRow = (a: Account): AccountRow => ({
   lastName: a.lastName,
   status: a.status,
   isMainAdmin: a.isMainAdmin,
-  roleIds: a.roleIds,
+  roleIds: toJson(a.roleIds),
   passwordHash: a.passwordHash,
   passwordResetRequired: a.passwordResetRequired,
   createdAt: toMillis(a.createdAt),
@@ -43,7 +44,7 @@ export const toDomain = (r: AccountRow): Account =>
     lastName: r.lastName,
     status: r.status as Account["status"],
     isMainAdmin: r.isMainAdmin,
-    roleIds: r.roleIds as Account["roleIds"],
+    roleIds: fromJson(r.roleIds) as Account["roleIds"],
     passwordHash: r.passwordHash,
     passwordResetRequired: r.passwordResetRequired,
     createdAt: fromMillis(r.createdAt),
@@ -55,7 +56,7 @@ export const roleToRow = (r: Role): RoleRow => ({
   organizationId: r.organizationId,
   name: r.name,
   normalizedName: normalizeRoleName(r.name),
-  permissions: r.permissions,
+  permissions: toJson(r.permissions),
   builtIn: r.builtIn
 })
 
@@ -64,7 +65,7 @@ export const roleToDomain = (r: RoleRow): Role =>
     id: r.id as Role["id"],
     organizationId: r.organizationId as Role["organizationId"],
     name: r.name,
-    permissions: r.permissions as Role["permissions"],
+    permissions: fromJson(r.permissions) as Role["permissions"],
     builtIn: r.builtIn
   })
 

@@ -1,6 +1,7 @@
 import { and, desc, eq, gt } from "drizzle-orm"
 import { Effect, Layer, type Schema } from "effect"
 import { AuditEvent, AuditLog } from "../internal/core.ts"
+import { fromJsonOrNull, toJsonOrNull } from "../internal/json.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
@@ -15,8 +16,8 @@ export const toRow = (e: AuditEvent): AuditEventRow => ({
   action: e.action,
   subjectType: e.subject.type,
   subjectId: e.subject.id,
-  before: e.before,
-  after: e.after,
+  before: toJsonOrNull(e.before),
+  after: toJsonOrNull(e.after),
   at: toMillis(e.at),
   previousHash: e.previousHash,
   hash: e.hash
@@ -30,8 +31,8 @@ export const toDomain = (r: AuditEventRow): AuditEvent =>
     actor: { kind: r.actorKind, accountId: r.actorAccountId },
     action: r.action,
     subject: { type: r.subjectType, id: r.subjectId },
-    before: (r.before ?? null) as Schema.Json | null,
-    after: (r.after ?? null) as Schema.Json | null,
+    before: fromJsonOrNull(r.before) as Schema.Json | null,
+    after: fromJsonOrNull(r.after) as Schema.Json | null,
     at: fromMillis(r.at),
     previousHash: r.previousHash,
     hash: r.hash

@@ -9,6 +9,7 @@ import {
   OrganizationAlreadyRegistered,
   OrganizationStore
 } from "../internal/core.ts"
+import { fromJson, toJson } from "../internal/json.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
@@ -23,12 +24,12 @@ export const toRow = (o: Organization): OrganizationRow => ({
   legalForm: o.legalForm,
   administrativeLevel: o.administrativeLevel,
   federalState: o.federalState,
-  capabilities: o.capabilities,
-  supplementary: {
+  capabilities: toJson(o.capabilities),
+  supplementary: toJson({
     website: o.supplementary.website,
     contactEmail: o.supplementary.contactEmail,
     note: o.supplementary.note
-  },
+  }),
   masterDataReviewRequired: o.masterDataReviewRequired,
   createdAt: toMillis(o.createdAt),
   updatedAt: toMillis(o.updatedAt)
@@ -41,8 +42,8 @@ export const toDomain = (r: OrganizationRow): Organization =>
     legalForm: r.legalForm,
     administrativeLevel: r.administrativeLevel as Organization["administrativeLevel"],
     federalState: r.federalState as Organization["federalState"],
-    capabilities: r.capabilities as Organization["capabilities"],
-    supplementary: r.supplementary,
+    capabilities: fromJson(r.capabilities) as Organization["capabilities"],
+    supplementary: fromJson(r.supplementary) as Organization["supplementary"],
     masterDataReviewRequired: r.masterDataReviewRequired,
     createdAt: fromMillis(r.createdAt),
     updatedAt: fromMillis(r.updatedAt)

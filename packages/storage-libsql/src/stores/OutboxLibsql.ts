@@ -1,6 +1,7 @@
 import { and, eq, lte, sql } from "drizzle-orm"
 import { Effect, Layer, Schema } from "effect"
 import { Notification, Outbox, OutboxMessage } from "../internal/core.ts"
+import { fromJson, toJson } from "../internal/json.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
@@ -12,7 +13,7 @@ const decodeNotification = Schema.decodeUnknownSync(NotificationJson)
 
 export const toRow = (m: OutboxMessage): OutboxMessageRow => ({
   id: m.id,
-  notification: encodeNotification(m.notification),
+  notification: toJson(encodeNotification(m.notification)),
   createdAt: toMillis(m.createdAt),
   status: m.status,
   attempts: m.attempts,
@@ -23,7 +24,7 @@ export const toRow = (m: OutboxMessage): OutboxMessageRow => ({
 export const toDomain = (r: OutboxMessageRow): OutboxMessage =>
   new OutboxMessage({
     id: r.id as OutboxMessage["id"],
-    notification: decodeNotification(r.notification),
+    notification: decodeNotification(fromJson(r.notification)),
     createdAt: fromMillis(r.createdAt),
     status: r.status as OutboxMessage["status"],
     attempts: r.attempts,
