@@ -9,7 +9,7 @@ export interface Problem {
   readonly title: string
   readonly status: number
   readonly detail: string
-  /** The core error's `_tag`: stable, for clients to branch on. */
+  /** The core error's `_tag` (or the adapter's own code): stable, for clients to branch on. */
   readonly code: string
   readonly errors?: ReadonlyArray<FieldError>
   readonly [extension: string]: unknown
@@ -17,8 +17,21 @@ export interface Problem {
 
 export const problemType = (code: string): string => `https://cloudportal.dev/problems/${code}`
 
+export const problemContentType = "application/problem+json; charset=utf-8"
+
 export const problemResponse = (problem: Problem, headers?: Record<string, string>): Response =>
   new Response(JSON.stringify(problem), {
     status: problem.status,
-    headers: { "content-type": "application/problem+json; charset=utf-8", ...headers }
+    headers: { "content-type": problemContentType, ...headers }
   })
+
+/**
+ * Carries a finished problem response out of a handler: handlers `await` use cases and stay linear, and the
+ * app's error handler answers with the response as it is.
+ */
+export class ProblemException extends Error {
+  constructor(readonly response: Response) {
+    super(`problem ${response.status}`)
+    this.name = "ProblemException"
+  }
+}

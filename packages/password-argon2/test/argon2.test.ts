@@ -3,12 +3,9 @@ import {
   type AccountId,
   AccountStore,
   Authentication,
-  DevCaptcha,
-  DocumentRenderer,
   PasswordHasher,
   SecureRandom,
-  storesMemory,
-  useCases
+  storesMemory
 } from "@cloudportal/core"
 import { assert, describe, it } from "@effect/vitest"
 import { DateTime, Effect, Layer } from "effect"
@@ -96,13 +93,10 @@ describe("PasswordHasher on argon2id", () => {
 })
 
 describe("moving accounts to argon2id", () => {
-  const node = useCases.pipe(
+  // Core's sign-in over its memory stores, with this package's hasher instead of the edge one.
+  const node = Authentication.layer.pipe(
     Layer.provideMerge(storesMemory),
-    Layer.provideMerge(
-      Layer.mergeAll(layerArgon2(), DevCaptcha.layer, DocumentRenderer.layerPlainText).pipe(
-        Layer.provideMerge(SecureRandom.layerWebCrypto)
-      )
-    )
+    Layer.provideMerge(layerArgon2().pipe(Layer.provideMerge(SecureRandom.layerWebCrypto)))
   )
 
   it.effect("an account hashed on the edge moves to argon2id on its first login on Node", () =>

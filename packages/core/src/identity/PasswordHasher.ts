@@ -93,9 +93,7 @@ export const formatPbkdf2 = (h: Pbkdf2Hash): string => `$${pbkdf2Id}$i=${h.itera
 // inputs as `BufferSource`, which a `Uint8Array` over a possibly shared buffer is not.
 const derive = (password: string, salt: Uint8Array, iterations: number, bytes: number): Effect.Effect<Uint8Array> =>
   Effect.promise(() =>
-    crypto.subtle.importKey("raw", new Uint8Array(utf8(normalizePassword(password))), "PBKDF2", false, [
-      "deriveBits"
-    ])
+    crypto.subtle.importKey("raw", new Uint8Array(utf8(normalizePassword(password))), "PBKDF2", false, ["deriveBits"])
   ).pipe(
     Effect.flatMap((key) =>
       Effect.promise(() =>

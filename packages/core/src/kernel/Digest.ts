@@ -3,7 +3,7 @@ import { hex, utf8 } from "./Encoding.ts"
 
 /** SHA-256 of a UTF-8 string as lower-case hex, through Web Crypto (native on Node and workerd). */
 export const sha256Hex = (text: string): Effect.Effect<string> =>
-  Effect.promise(() => crypto.subtle.digest("SHA-256", utf8(text))).pipe(
+  Effect.promise(() => crypto.subtle.digest("SHA-256", new Uint8Array(utf8(text)))).pipe(
     Effect.map((buffer) => hex(new Uint8Array(buffer)))
   )
 

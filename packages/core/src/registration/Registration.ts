@@ -5,8 +5,8 @@ import type { Actor } from "../kernel/Actor.ts"
 import { Email } from "../kernel/Email.ts"
 import { FieldIssue, InvalidInput, PermissionDenied } from "../kernel/Errors.ts"
 import { AccountId, OrganizationId, RegistrationId, TermsId } from "../kernel/Ids.ts"
-import type { RateLimit } from "../kernel/RateLimiter.ts"
 import { City, Phone, PostalCode, Street } from "../kernel/PostalAddress.ts"
+import type { RateLimit } from "../kernel/RateLimiter.ts"
 import { AdministrativeLevel, FederalState } from "../organization/Organization.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -269,7 +269,8 @@ export const newRegistration = (input: {
 export const effectiveRegistrationStatus = (r: Registration, now: DateTime.Utc): RegistrationStatus =>
   r.status === "awaitingEmailConfirmation" && !DateTime.isLessThan(now, r.confirmationDeadline) ? "expired" : r.status
 
-export const isRegistrationOpen = (r: Registration, now: DateTime.Utc): boolean => openRegistrationStatuses.has(effectiveRegistrationStatus(r, now))
+export const isRegistrationOpen = (r: Registration, now: DateTime.Utc): boolean =>
+  openRegistrationStatuses.has(effectiveRegistrationStatus(r, now))
 
 // ---------------------------------------------------------------------------------------------------------------
 // The lifecycle as data.
@@ -316,8 +317,10 @@ export type RegistrationTransitionError =
   | LinkExpiredOrUsed
   | InvalidInput
 
-export const registrationRuleFor = (from: RegistrationStatus, command: RegistrationCommandName): RegistrationRule | undefined =>
-  registrationTransitionTable.find((r) => r.from === from && r.command === command)
+export const registrationRuleFor = (
+  from: RegistrationStatus,
+  command: RegistrationCommandName
+): RegistrationRule | undefined => registrationTransitionTable.find((r) => r.from === from && r.command === command)
 
 const obstacle = (
   r: Registration,

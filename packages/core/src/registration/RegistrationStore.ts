@@ -110,7 +110,8 @@ export class RegistrationStore extends Context.Service<
         Effect.sync(() => {
           const normalized = normalizeOrganizationName(name)
           return rows.find(
-            (r) => openRegistrationStatuses.has(r.status) && normalizeOrganizationName(r.organization.name) === normalized
+            (r) =>
+              openRegistrationStatuses.has(r.status) && normalizeOrganizationName(r.organization.name) === normalized
           )
         }),
       listByStatus: (status, { limit, after }) =>

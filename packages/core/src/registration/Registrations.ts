@@ -27,6 +27,7 @@ import { Address, Organization } from "../organization/Organization.ts"
 import { AddressStore, OrganizationAlreadyRegistered, OrganizationStore } from "../organization/OrganizationStore.ts"
 import { currentTerms, type NoTermsInForce, type TermsStore } from "../terms/Terms.ts"
 import {
+  acceptedTermsIssue,
   allowedCommands,
   CaptchaAnswer,
   defaultRegistrationPolicy,
@@ -34,6 +35,7 @@ import {
   federalStateIssueOf,
   type IllegalRegistrationTransition,
   isRegistrationOpen,
+  newRegistration,
   OperatorVisibleStatus,
   RegisteredOrganization,
   RegisteredPerson,
@@ -44,8 +46,6 @@ import {
   type RegistrationPolicy,
   RegistrationStatus,
   RejectionInput,
-  newRegistration,
-  acceptedTermsIssue,
   transition
 } from "./Registration.ts"
 import { type RegistrationCursor, RegistrationStore, type StaleRegistrationStatus } from "./RegistrationStore.ts"

@@ -330,7 +330,10 @@ describe("registration lifecycle (model-based)", () => {
         try {
           const operator = await runtime.runPromise(Effect.andThen(publishTerms, makeOperator))
           await fc.asyncModelRun(
-            () => ({ model: { now: 0, registrations: [], mailWindows: new Map() }, real: { runtime, operator, seen: new Map() } }),
+            () => ({
+              model: { now: 0, registrations: [], mailWindows: new Map() },
+              real: { runtime, operator, seen: new Map() }
+            }),
             cmds
           )
         } finally {
