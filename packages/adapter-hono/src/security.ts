@@ -1,5 +1,5 @@
-import type { MiddlewareHandler } from "hono"
-import { problemResponse, problemType } from "./problem.ts"
+import type { Context, MiddlewareHandler } from "hono"
+import { adapterProblemResponse } from "./runtime.ts"
 
 /** Headers every answer carries: an API that serves no HTML to embed needs none of the permissive defaults. */
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
@@ -25,22 +25,20 @@ const safeMethods = new Set(["GET", "HEAD", "OPTIONS"])
 
 /**
  * CSRF: an unsafe request authenticated by the session cookie must come from our own origin.
- * Bearer-token requests cannot be forged by a browser and pass.
+ * Bearer-token requests cannot be forged by a browser and pass; so do requests without the cookie.
  */
 export const sameOriginForCookieAuth =
-  (cookieName: (url: URL) => string): MiddlewareHandler =>
+  (policy: (c: Context) => { readonly cookieName: string; readonly origin: string }): MiddlewareHandler =>
   async (c, next) => {
-    if (safeMethods.has(c.req.method)) return next()
-    const url = new URL(c.req.url)
+    if (safeMethods.has(c.req.method) || c.req.header("authorization") !== undefined) return next()
+    const { cookieName, origin } = policy(c)
     const cookie = c.req.header("cookie") ?? ""
-    const usesCookie = cookie.split(/;\s*/u).some((part) => part.startsWith(`${cookieName(url)}=`))
-    if (!usesCookie || c.req.header("authorization")) return next()
-    if (c.req.header("origin") === url.origin) return next()
-    return problemResponse({
-      type: problemType("CrossOriginRequest"),
-      title: "Anfrage von fremder Herkunft",
-      status: 403,
-      detail: "Cookie-authenticated requests that change state need a same-origin Origin header.",
-      code: "CrossOriginRequest"
-    })
+    const usesCookie = cookie.split(/;\s*/u).some((part) => part.startsWith(`${cookieName}=`))
+    if (!usesCookie || c.req.header("origin") === origin) return next()
+    return adapterProblemResponse(
+      c,
+      "CrossOriginRequest",
+      "Cookie-authenticated requests that change state need a same-origin Origin header / " +
+        "Zustandsändernde Anfragen mit Sitzungs-Cookie brauchen einen Origin-Header derselben Herkunft."
+    )
   }

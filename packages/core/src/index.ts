@@ -59,10 +59,13 @@ export * from "./members/Permissions.ts"
 export * from "./members/RoleRules.ts"
 export * from "./members/Roles.ts"
 export * from "./members/Viewer.ts"
+// Operators and the migration from the previous system (DOMAIN §1, §3)
+export * from "./migration/Import.ts"
 // Notifications: mailer port, dev mailbox, outbox dispatcher (DOMAIN §10)
 export * from "./notifications/DevMailbox.ts"
 export * from "./notifications/Dispatcher.ts"
 export * from "./notifications/Mailer.ts"
+export * from "./operator/Operators.ts"
 // Orders, status machine, deadline, contract folder (DOMAIN §8–9)
 export * from "./orders/ContractFolder.ts"
 export * from "./orders/Deadline.ts"

@@ -20,7 +20,9 @@ import { layerMemory as unitOfWorkMemory } from "./kernel/UnitOfWork.ts"
 import { AccountStore, RoleStore } from "./members/AccountStore.ts"
 import { Members } from "./members/Members.ts"
 import { Roles } from "./members/Roles.ts"
+import { MigrationImport } from "./migration/Import.ts"
 import { DevMailbox } from "./notifications/DevMailbox.ts"
+import { Operators } from "./operator/Operators.ts"
 import { ContractFolderStore, DocumentRenderer } from "./orders/ContractFolder.ts"
 import { Ordering } from "./orders/Ordering.ts"
 import { OrderStore } from "./orders/OrderStore.ts"
@@ -55,7 +57,6 @@ export const storesMemory = Layer.mergeAll(
 
 /** Every use case of core, over whichever stores and platform ports are provided. */
 export const useCases = Layer.mergeAll(
-  Terms.layer,
   Registrations.layer,
   Authentication.layer,
   OrganizationProfile.layer,
@@ -64,9 +65,12 @@ export const useCases = Layer.mergeAll(
   Roles.layer,
   Catalog.layer,
   InhouseDeclarations.layer,
-  Thresholds.layer,
-  Ordering.layer
-).pipe(Layer.provideMerge(Layer.mergeAll(InhouseGraphs.layer, InhouseDeclarations.layerCount)))
+  Ordering.layer,
+  Operators.layer,
+  MigrationImport.layer
+).pipe(
+  Layer.provideMerge(Layer.mergeAll(Terms.layer, Thresholds.layer, InhouseGraphs.layer, InhouseDeclarations.layerCount))
+)
 
 export interface PlatformOptions {
   /** PBKDF2 parameters of the default, edge-safe password hasher (tests pass fewer iterations). */
@@ -86,3 +90,6 @@ export const layerCoreMemory = (options: PlatformOptions = {}) =>
   useCases.pipe(Layer.provideMerge(storesMemory), Layer.provideMerge(platformDefaults(options)))
 
 export type CoreServices = Layer.Success<ReturnType<typeof layerCoreMemory>>
+
+// Fails the type-check when a use case needs a service that no layer above provides.
+const _complete: Layer.Layer<CoreServices> = layerCoreMemory()

@@ -3,8 +3,11 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { createClient } from "@libsql/client"
+import { eq } from "drizzle-orm"
+import { drizzle } from "drizzle-orm/libsql"
 import { Effect, Schema } from "effect"
 import { Notification } from "../src/internal/core.ts"
+import { auditEvents } from "../src/schema/audit-events.ts"
 import * as AuditLogLibsql from "../src/stores/AuditLogLibsql.ts"
 import { verifyChain } from "./support/core.ts"
 import { tempDir } from "./support/databases.ts"
@@ -56,23 +59,13 @@ const inspect = (url: string) =>
     const query = (sql: string) => Effect.promise(() => client.execute(sql)).pipe(Effect.map((rs) => rs.rows))
     const integrity = (yield* query("PRAGMA integrity_check")).map((r) => String(r.integrity_check))
     const organizations = (yield* query("SELECT id FROM organizations")).map((r) => String(r.id))
-    const events = (yield* query("SELECT * FROM audit_events WHERE chain = 'crash-test' ORDER BY sequence")).map((r) =>
-      AuditLogLibsql.toDomain({
-        id: String(r.id),
-        chain: String(r.chain),
-        sequence: Number(r.sequence),
-        actorKind: String(r.actor_kind),
-        actorAccountId: r.actor_account_id === null ? null : String(r.actor_account_id),
-        action: String(r.action),
-        subjectType: String(r.subject_type),
-        subjectId: String(r.subject_id),
-        before: r.before === null ? null : JSON.parse(String(r.before)),
-        after: r.after === null ? null : JSON.parse(String(r.after)),
-        at: Number(r.at),
-        previousHash: String(r.previous_hash),
-        hash: String(r.hash)
-      })
-    )
+    const events = (yield* Effect.promise(() =>
+      drizzle({ client })
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.chain, "crash-test"))
+        .orderBy(auditEvents.sequence)
+    )).map(AuditLogLibsql.toDomain)
     const recipients = (yield* query("SELECT notification FROM outbox_messages")).map(
       (r) => decodeNotification(JSON.parse(String(r.notification))).recipient
     )
