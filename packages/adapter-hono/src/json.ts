@@ -23,15 +23,13 @@ export type JsonOf<T> = T extends DateTime.DateTime
             }
           : never
 
-// biome-ignore lint/suspicious/noExplicitAny: a cache keyed by any schema; each entry is used with its own schema only
-type AnyEncoder = (value: any) => unknown
-const encoders = new WeakMap<Schema.Top, AnyEncoder>()
+const encoders = new WeakMap<Schema.Top, (value: unknown) => unknown>()
 
 /** Encodes a domain value to JSON with its Schema (`DateTime` as ISO 8601, `Money` as `{ amountCents, currency }`). */
 export const toJson = <S extends Schema.Top>(schema: S, value: S["Type"]): JsonOf<S["Type"]> => {
   let encode = encoders.get(schema)
   if (!encode) {
-    encode = Schema.encodeSync(Schema.toCodecJson(schema as Schema.Codec<unknown, unknown>)) as AnyEncoder
+    encode = Schema.encodeUnknownSync(Schema.toCodecJson(schema as Schema.Codec<unknown, unknown>))
     encoders.set(schema, encode)
   }
   return encode(value) as JsonOf<S["Type"]>

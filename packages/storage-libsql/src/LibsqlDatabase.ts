@@ -81,11 +81,12 @@ export const CurrentTransactions = Context.Reference<ReadonlyMap<Client, OpenTra
 /**
  * One libSQL database: the client, and the rules every store follows to reach it.
  *
- * Local databases (file, memory) allow one writer, and the client's calls block the event loop while
- * SQLite waits for a lock, so two writers in one process would deadlock until the busy timeout. The
- * adapter therefore serializes local writes (transactions and single statements) with one permit. An
- * in-memory database has a single connection, so its reads take the permit too. A remote server
- * (sqld, Turso) queues writers itself.
+ * The database has one writer at a time, so the adapter serializes this process's writes (transactions
+ * and single writing statements) with one permit instead of letting them wait inside the driver: a local
+ * client blocks the event loop while SQLite waits for a lock, and a remote client has a bounded number of
+ * requests in flight (20), which writers waiting on the server's lock would fill, leaving the holder no
+ * request to commit with. Either way two writers would deadlock until a timeout. An in-memory database has
+ * a single connection, so its reads take the permit too; file and remote reads run beside the writer.
  */
 export class LibsqlDatabase extends Context.Service<
   LibsqlDatabase,
@@ -144,8 +145,7 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
     CurrentTransactions.use((open) => {
       const current = open.get(client)
       if (current) return attempt(operation, current.db, query, onConstraint)
-      const run = attempt(operation, clientDb, query, onConstraint)
-      return kind === "remote" ? run : serialized(run)
+      return serialized(attempt(operation, clientDb, query, onConstraint))
     })
 
   const begin = Effect.tryPromise({
@@ -177,7 +177,7 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
           ),
         end
       )
-      return kind === "remote" ? run : serialized(run)
+      return serialized(run)
     })
 
   return { client, kind, read, write, transaction }
