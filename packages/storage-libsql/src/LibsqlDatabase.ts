@@ -145,7 +145,8 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
     CurrentTransactions.use((open) => {
       const current = open.get(client)
       if (current) return attempt(operation, current.db, query, onConstraint)
-      return serialized(attempt(operation, clientDb, query, onConstraint))
+      const r = attempt(operation, clientDb, query, onConstraint)
+      return kind === "remote" ? r : serialized(r)
     })
 
   const begin = Effect.tryPromise({
@@ -177,7 +178,7 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
           ),
         end
       )
-      return serialized(run)
+      return kind === "remote" ? run : serialized(run)
     })
 
   return { client, kind, read, write, transaction }

@@ -2,7 +2,7 @@ import { defineProject } from "vitest/config"
 
 export default defineProject({
   test: {
-    name: "walkthrough",
+    name: "embed-core",
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"]
   }
 })
