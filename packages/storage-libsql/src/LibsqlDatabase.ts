@@ -145,8 +145,7 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
     CurrentTransactions.use((open) => {
       const current = open.get(client)
       if (current) return attempt(operation, current.db, query, onConstraint)
-      const r = attempt(operation, clientDb, query, onConstraint)
-      return kind === "remote" ? r : serialized(r)
+      return serialized(attempt(operation, clientDb, query, onConstraint))
     })
 
   const begin = Effect.tryPromise({
@@ -178,7 +177,7 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
           ),
         end
       )
-      return kind === "remote" ? run : serialized(run)
+      return serialized(run)
     })
 
   return { client, kind, read, write, transaction }

@@ -95,7 +95,7 @@ describe("transition table", () => {
   it("the printable table lists every step with its German labels", () => {
     const lines = transitionTableMarkdown().split("\n")
     assert.strictEqual(lines.length, transitionTable.length + 2)
-    assert.include(transitionTableMarkdown(), '„Bestätigt durch Intermediär“ (`confirmedByIntermediaryUV`)')
+    assert.include(transitionTableMarkdown(), "„Bestätigt durch Intermediär“ (`confirmedByIntermediaryUV`)")
   })
 
   it("every status × action × acting party × contract model is allowed exactly as DOMAIN §9 says", () => {
