@@ -102,6 +102,13 @@ export const problemOfError = (
   return { problem: { ...fields, ...base, detail: title }, headers: status === 401 ? unauthorizedHeaders : {} }
 }
 
+/** A core error raised by the adapter itself (e.g. `PermissionDenied` for an operator-only route), as a thrown problem. */
+export const coreProblem = (c: Context, error: { readonly _tag: string }): ProblemException => {
+  const answer = problemOfError(error, localeOf(c.req.header("accept-language")))
+  if (!answer) throw new Error(`not a core error: ${error._tag}`)
+  return new ProblemException(problemResponse(answer.problem, answer.headers))
+}
+
 export const makeRunner = (runtime: CoreRuntime): Runner => {
   const logError = (message: string, annotations: Record<string, unknown>) => {
     runtime.runFork(Effect.logError(message).pipe(Effect.annotateLogs(annotations)))
