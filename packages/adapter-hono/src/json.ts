@@ -29,7 +29,7 @@ const encoders = new WeakMap<Schema.Top, (value: unknown) => unknown>()
 export const toJson = <S extends Schema.Top>(schema: S, value: S["Type"]): JsonOf<S["Type"]> => {
   let encode = encoders.get(schema)
   if (!encode) {
-    encode = Schema.encodeUnknownSync(Schema.toCodecJson(schema as Schema.Codec<unknown, unknown>))
+    encode = Schema.encodeUnknownSync(Schema.toCodecJson(schema as unknown as Schema.Codec<unknown, unknown>))
     encoders.set(schema, encode)
   }
   return encode(value) as JsonOf<S["Type"]>

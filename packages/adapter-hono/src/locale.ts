@@ -13,7 +13,11 @@ export const localeOf = (acceptLanguage: string | undefined): Locale => {
       const [tag = "", ...params] = part.trim().split(";")
       const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="))
       const weight = q === undefined ? 1 : Number(q.slice(2))
-      return { primary: tag.trim().toLowerCase().split("-")[0] ?? "", weight: Number.isFinite(weight) ? weight : 0, index }
+      return {
+        primary: tag.trim().toLowerCase().split("-")[0] ?? "",
+        weight: Number.isFinite(weight) ? weight : 0,
+        index
+      }
     })
     .filter((l) => l.weight > 0)
     .sort((a, b) => b.weight - a.weight || a.index - b.index)

@@ -171,10 +171,12 @@ export class OidcProvider {
     try {
       const tokens =
         c.kind === "keycloak"
-          ? await new KeyCloak(trimSlash(c.realmUrl), c.clientId, c.clientSecret, redirectUri).validateAuthorizationCode(
-              code,
-              verifier
-            )
+          ? await new KeyCloak(
+              trimSlash(c.realmUrl),
+              c.clientId,
+              c.clientSecret,
+              redirectUri
+            ).validateAuthorizationCode(code, verifier)
           : c.kind === "entra"
             ? await new MicrosoftEntraId(c.tenant, c.clientId, c.clientSecret, redirectUri).validateAuthorizationCode(
                 code,
@@ -207,7 +209,12 @@ export class OidcProvider {
   async signingKey(kid: string | undefined, kty: "RSA" | "EC"): Promise<Jwk> {
     for (const refresh of [false, true]) {
       const candidates = (await this.jwks(refresh)).filter((k) => k.kty === kty && (k.use ?? "sig") === "sig")
-      const key = kid === undefined ? (candidates.length === 1 ? candidates[0] : undefined) : candidates.find((k) => k.kid === kid)
+      const key =
+        kid === undefined
+          ? candidates.length === 1
+            ? candidates[0]
+            : undefined
+          : candidates.find((k) => k.kid === kid)
       if (key) return key
     }
     throw new OidcFailure("unknownSigningKey")
@@ -255,8 +262,7 @@ export class OidcProvider {
     if (typeof claims.sub !== "string" || claims.sub === "") throw new OidcFailure("missingSubject")
     if (typeof claims.email !== "string" || claims.email.trim() === "") throw new OidcFailure("missingEmail")
     // Entra does not send email_verified; its optional claim xms_edov says the domain owner verified the email.
-    const verified =
-      claims.email_verified === true || (this.config.kind === "entra" && claims.xms_edov === true)
+    const verified = claims.email_verified === true || (this.config.kind === "entra" && claims.xms_edov === true)
     if (!verified) throw new OidcFailure("emailNotVerified")
     return { email: claims.email, subject: claims.sub }
   }

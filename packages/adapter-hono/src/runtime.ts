@@ -1,7 +1,7 @@
 import type { CoreServices } from "@cloudportal/core"
 import { Cause, DateTime, Effect, Exit, type ManagedRuntime, Schema } from "effect"
 import type { Context } from "hono"
-import { adapterProblems, type AdapterProblemCode, errorStatus, errorTitles, isCoreErrorTag } from "./errors.ts"
+import { type AdapterProblemCode, adapterProblems, errorStatus, errorTitles, isCoreErrorTag } from "./errors.ts"
 import { type Locale, localeOf } from "./locale.ts"
 import { type FieldError, type Problem, ProblemException, problemResponse, problemType } from "./problem.ts"
 
@@ -62,7 +62,9 @@ export const adapterProblemResponse = (
 
 /** The error's own fields as JSON (its Schema's JSON form), minus the tag that `code` carries already. */
 const fieldsOf = (error: { readonly _tag: string }): Record<string, unknown> => {
-  const encoded = Schema.encodeUnknownOption(Schema.toCodecJson(error.constructor as unknown as Schema.Top))(error)
+  const encoded = Schema.encodeUnknownOption(
+    Schema.toCodecJson(error.constructor as unknown as Schema.Codec<unknown, unknown>)
+  )(error)
   if (encoded._tag === "None" || typeof encoded.value !== "object" || encoded.value === null) return {}
   const { _tag, ...fields } = encoded.value as Record<string, unknown>
   return fields
@@ -88,7 +90,11 @@ export const problemOfError = (
   if (tag === "InvalidInput") {
     const issues = (fields.issues ?? []) as ReadonlyArray<FieldError>
     return {
-      problem: { ...base, detail: inputDetail[locale], errors: issues.map((i) => ({ path: i.path, message: i.message })) },
+      problem: {
+        ...base,
+        detail: inputDetail[locale],
+        errors: issues.map((i) => ({ path: i.path, message: i.message }))
+      },
       headers: {}
     }
   }

@@ -12,7 +12,8 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
   if (!h.has("content-security-policy")) h.set("content-security-policy", "default-src 'none'; frame-ancestors 'none'")
   if (!h.has("referrer-policy")) h.set("referrer-policy", "strict-origin-when-cross-origin")
   if (!h.has("cache-control")) h.set("cache-control", "no-store")
-  if (new URL(c.req.url).protocol === "https:") h.set("strict-transport-security", "max-age=63072000; includeSubDomains")
+  if (new URL(c.req.url).protocol === "https:")
+    h.set("strict-transport-security", "max-age=63072000; includeSubDomains")
 }
 
 /** Routes that take or carry a link secret: the token must not leak through the Referer header. */

@@ -1,3 +1,4 @@
+import { InvalidInput } from "@cloudportal/core"
 import { sValidator } from "@hono/standard-validator"
 import { Schema, SchemaTransformation } from "effect"
 import type { Context } from "hono"
@@ -5,7 +6,6 @@ import { validator } from "hono/validator"
 import { localeOf } from "./locale.ts"
 import { type FieldError, problemResponse } from "./problem.ts"
 import { problemOfError } from "./runtime.ts"
-import { InvalidInput } from "@cloudportal/core"
 
 type PathSegment = PropertyKey | { readonly key: PropertyKey }
 
@@ -19,7 +19,10 @@ export const invalidInputResponse = (c: Context, errors: ReadonlyArray<FieldErro
 }
 
 const hook = (
-  result: { readonly success: boolean; readonly error?: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PathSegment> | undefined }> },
+  result: {
+    readonly success: boolean
+    readonly error?: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PathSegment> | undefined }>
+  },
   c: Context
 ) => {
   if (!result.success)
@@ -71,7 +74,10 @@ export const rawBody = (c: Context): Promise<unknown> => c.req.json<unknown>().c
 const limitMessage = "limit: eine ganze Zahl von 1 bis 200 / limit: an integer from 1 to 200"
 
 export const Limit = Schema.NumberFromString.pipe(
-  Schema.check(Schema.isInt({ message: limitMessage }), Schema.isBetween({ minimum: 1, maximum: 200 }, { message: limitMessage }))
+  Schema.check(
+    Schema.isInt({ message: limitMessage }),
+    Schema.isBetween({ minimum: 1, maximum: 200 }, { message: limitMessage })
+  )
 )
 
 export const PageQuery = Schema.Struct({

@@ -1,14 +1,17 @@
-import {
-  Authentication,
-  LoginInput,
-  PasswordResetConfirmInput,
-  PasswordResetRequestInput
-} from "@cloudportal/core"
+import { Authentication, LoginInput, PasswordResetConfirmInput, PasswordResetRequestInput } from "@cloudportal/core"
 import { type Context, Hono } from "hono"
 import { deleteCookie, getCookie, setCookie } from "hono/cookie"
 import type { Deps } from "../deps.ts"
 import { toJson } from "../json.ts"
-import { OidcFailure, OidcProvider, decodePending, encodePending, newPendingSignOn, pendingSignOnSeconds, sameText } from "../oidc.ts"
+import {
+  decodePending,
+  encodePending,
+  newPendingSignOn,
+  OidcFailure,
+  OidcProvider,
+  pendingSignOnSeconds,
+  sameText
+} from "../oidc.ts"
 import { describe } from "../openapi.ts"
 import { field } from "../rateLimit.ts"
 import { adapterProblemResponse } from "../runtime.ts"
@@ -23,10 +26,7 @@ const tag = "Authentication"
 /** Login, logout, „Passwort vergessen", who am I, and single sign-on. */
 export const authRoutes = ({ runner, options, limit, session }: Deps) => {
   const providers = new Map(
-    (options.oidc?.providers ?? []).map((config) => [
-      config.id,
-      new OidcProvider(config, () => Date.now())
-    ])
+    (options.oidc?.providers ?? []).map((config) => [config.id, new OidcProvider(config, () => Date.now())])
   )
 
   const pendingCookie = (c: Context) => {
@@ -88,7 +88,11 @@ export const authRoutes = ({ runner, options, limit, session }: Deps) => {
       describe({ tag, summary: "End the session", success: { status: 204, description: "Signed out" } }),
       async (c) => {
         const presented = presentedToken(c, options)
-        if (presented) await runner.run(c, Authentication.use((a) => a.logout(presented.token)))
+        if (presented)
+          await runner.run(
+            c,
+            Authentication.use((a) => a.logout(presented.token))
+          )
         clearSessionCookie(c, options)
         return c.body(null, 204)
       }
@@ -106,7 +110,10 @@ export const authRoutes = ({ runner, options, limit, session }: Deps) => {
       jsonBody(PasswordResetRequestInput),
       async (c) => {
         const body = (await rawBody(c)) as typeof PasswordResetRequestInput.Encoded
-        await runner.run(c, Authentication.use((a) => a.requestPasswordReset(body)))
+        await runner.run(
+          c,
+          Authentication.use((a) => a.requestPasswordReset(body))
+        )
         return c.body(null, 202)
       }
     )
@@ -123,7 +130,10 @@ export const authRoutes = ({ runner, options, limit, session }: Deps) => {
       jsonBody(PasswordResetConfirmInput),
       async (c) => {
         const body = (await rawBody(c)) as typeof PasswordResetConfirmInput.Encoded
-        await runner.run(c, Authentication.use((a) => a.confirmPasswordReset(body)))
+        await runner.run(
+          c,
+          Authentication.use((a) => a.confirmPasswordReset(body))
+        )
         return c.body(null, 204)
       }
     )
@@ -154,11 +164,21 @@ export const authRoutes = ({ runner, options, limit, session }: Deps) => {
       }),
       async (c) => {
         const provider = providers.get(c.req.param("provider"))
-        if (!provider) return adapterProblemResponse(c, "RouteNotFound", "Unbekannter Identitätsanbieter / unknown identity provider")
+        if (!provider)
+          return adapterProblemResponse(
+            c,
+            "RouteNotFound",
+            "Unbekannter Identitätsanbieter / unknown identity provider"
+          )
         const pending = newPendingSignOn(provider.config.id)
         let url: URL
         try {
-          url = await provider.authorizationUrl(redirectUri(c, provider.config.id), pending.state, pending.nonce, pending.verifier)
+          url = await provider.authorizationUrl(
+            redirectUri(c, provider.config.id),
+            pending.state,
+            pending.nonce,
+            pending.verifier
+          )
         } catch (e) {
           return refuse(c, e instanceof OidcFailure ? e.reason : "providerUnavailable")
         }
@@ -186,7 +206,12 @@ export const authRoutes = ({ runner, options, limit, session }: Deps) => {
       noReferrer,
       async (c) => {
         const provider = providers.get(c.req.param("provider"))
-        if (!provider) return adapterProblemResponse(c, "RouteNotFound", "Unbekannter Identitätsanbieter / unknown identity provider")
+        if (!provider)
+          return adapterProblemResponse(
+            c,
+            "RouteNotFound",
+            "Unbekannter Identitätsanbieter / unknown identity provider"
+          )
         const cookie = pendingCookie(c)
         const pending = decodePending(getCookie(c, cookie.name))
         deleteCookie(c, cookie.name, { path: "/", secure: cookie.secure })

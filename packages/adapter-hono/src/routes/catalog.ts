@@ -32,7 +32,10 @@ export const catalogRoutes = ({ runner, session }: Deps) =>
       session,
       queryOf(OfferingListQuery),
       async (c) => {
-        const page = await runner.run(c, Catalog.use((cat) => cat.list(c.var.session.actor, c.req.valid("query"))))
+        const page = await runner.run(
+          c,
+          Catalog.use((cat) => cat.list(c.var.session.actor, c.req.valid("query")))
+        )
         return c.json(toJson(PageOf(Offering), page), 200)
       }
     )
@@ -47,7 +50,10 @@ export const catalogRoutes = ({ runner, session }: Deps) =>
       }),
       session,
       async (c) => {
-        const offering = await runner.run(c, Catalog.use((cat) => cat.get(c.var.session.actor, c.req.param("id"))))
+        const offering = await runner.run(
+          c,
+          Catalog.use((cat) => cat.get(c.var.session.actor, c.req.param("id")))
+        )
         return c.json(toJson(Offering, offering), 200)
       }
     )
@@ -66,7 +72,11 @@ export const catalogRoutes = ({ runner, session }: Deps) =>
         const offering = await runner.run(
           c,
           Catalog.use((cat) =>
-            cat.getVersion(c.var.session.actor, c.req.param("id"), Number.isSafeInteger(version) ? version : c.req.param("version"))
+            cat.getVersion(
+              c.var.session.actor,
+              c.req.param("id"),
+              Number.isSafeInteger(version) ? version : c.req.param("version")
+            )
           )
         )
         return c.json(toJson(Offering, offering), 200)
@@ -85,7 +95,10 @@ export const catalogRoutes = ({ runner, session }: Deps) =>
       jsonBody(OfferingDraft),
       async (c) => {
         const body = await rawBody(c)
-        const offering = await runner.run(c, Catalog.use((cat) => cat.create(c.var.session.actor, body)))
+        const offering = await runner.run(
+          c,
+          Catalog.use((cat) => cat.create(c.var.session.actor, body))
+        )
         return c.json(toJson(Offering, offering), 201)
       }
     )

@@ -1,4 +1,4 @@
-import { Authentication, InvitationInput, Members, MemberEdit, MemberView, RoleAssignment } from "@cloudportal/core"
+import { Authentication, InvitationInput, MemberEdit, Members, MemberView, RoleAssignment } from "@cloudportal/core"
 import { Hono } from "hono"
 import type { Deps } from "../deps.ts"
 import { PageOf, toJson } from "../json.ts"
@@ -22,7 +22,10 @@ export const memberRoutes = ({ runner, session, limit }: Deps) =>
       session,
       queryOf(PageQuery),
       async (c) => {
-        const page = await runner.run(c, Members.use((m) => m.list(c.var.session.actor, c.req.valid("query"))))
+        const page = await runner.run(
+          c,
+          Members.use((m) => m.list(c.var.session.actor, c.req.valid("query")))
+        )
         return c.json(toJson(PageOf(MemberView), page), 200)
       }
     )
@@ -41,7 +44,10 @@ export const memberRoutes = ({ runner, session, limit }: Deps) =>
       jsonBody(InvitationInput),
       async (c) => {
         const body = await rawBody(c)
-        const member = await runner.run(c, Members.use((m) => m.invite(c.var.session.actor, body)))
+        const member = await runner.run(
+          c,
+          Members.use((m) => m.invite(c.var.session.actor, body))
+        )
         return c.json(toJson(MemberView, member), 201)
       }
     )
@@ -56,7 +62,10 @@ export const memberRoutes = ({ runner, session, limit }: Deps) =>
       }),
       session,
       async (c) => {
-        const member = await runner.run(c, Members.use((m) => m.get(c.var.session.actor, c.req.param("id"))))
+        const member = await runner.run(
+          c,
+          Members.use((m) => m.get(c.var.session.actor, c.req.param("id")))
+        )
         return c.json(toJson(MemberView, member), 200)
       }
     )
@@ -91,7 +100,10 @@ export const memberRoutes = ({ runner, session, limit }: Deps) =>
       }),
       session,
       async (c) => {
-        await runner.run(c, Members.use((m) => m.delete(c.var.session.actor, c.req.param("id"))))
+        await runner.run(
+          c,
+          Members.use((m) => m.delete(c.var.session.actor, c.req.param("id")))
+        )
         return c.body(null, 204)
       }
     )

@@ -1,7 +1,6 @@
 import {
   type Actor,
   Authentication,
-  PermissionDenied,
   MainAdminReassignment,
   Members,
   MemberView,
@@ -9,6 +8,7 @@ import {
   OperatorVisibleStatus,
   Ordering,
   OrganizationProfile,
+  PermissionDenied,
   ProfileView,
   PublishTermsInput,
   Registrations,
@@ -75,7 +75,10 @@ export const operatorRoutes = ({ runner, session }: Deps) =>
       }),
       session,
       async (c) => {
-        const registration = await runner.run(c, Registrations.use((r) => r.get(c.var.session.actor, c.req.param("id"))))
+        const registration = await runner.run(
+          c,
+          Registrations.use((r) => r.get(c.var.session.actor, c.req.param("id")))
+        )
         return c.json(toJson(RegistrationView, registration), 200)
       }
     )
@@ -118,7 +121,7 @@ export const operatorRoutes = ({ runner, session }: Deps) =>
         const body = (await rawBody(c)) as typeof RejectionInput.Encoded
         const registration = await runner.run(
           c,
-          Registrations.use((r) => r.reject(c.var.session.actor, c.req.param("id"), body))
+          Registrations.use((r) => r.reject(c.var.session.actor, c.req.param("id") ?? "", body))
         )
         return c.json(toJson(RegistrationView, registration), 200)
       }
@@ -134,7 +137,10 @@ export const operatorRoutes = ({ runner, session }: Deps) =>
       session,
       async (c) => {
         requireOperator(c.var.session.actor, c)
-        const result = await runner.run(c, Registrations.use((r) => r.expireOverdue()))
+        const result = await runner.run(
+          c,
+          Registrations.use((r) => r.expireOverdue())
+        )
         return c.json(toJson(CountJson, result), 200)
       }
     )
@@ -210,7 +216,10 @@ export const operatorRoutes = ({ runner, session }: Deps) =>
       jsonBody(PublishTermsInput),
       async (c) => {
         const body = (await rawBody(c)) as typeof PublishTermsInput.Encoded
-        const terms = await runner.run(c, Terms.use((t) => t.publish(c.var.session.actor, body)))
+        const terms = await runner.run(
+          c,
+          Terms.use((t) => t.publish(c.var.session.actor, body))
+        )
         return c.json(toJson(TermsVersion, terms), 201)
       }
     )
@@ -226,7 +235,10 @@ export const operatorRoutes = ({ runner, session }: Deps) =>
       jsonBody(ThresholdTableInput),
       async (c) => {
         const body = await rawBody(c)
-        const thresholds = await runner.run(c, Thresholds.use((t) => t.replace(c.var.session.actor, body)))
+        const thresholds = await runner.run(
+          c,
+          Thresholds.use((t) => t.replace(c.var.session.actor, body))
+        )
         return c.json(toJson(ThresholdTableJson, { thresholds }), 200)
       }
     )
@@ -261,7 +273,10 @@ export const operatorRoutes = ({ runner, session }: Deps) =>
       session,
       async (c) => {
         requireOperator(c.var.session.actor, c)
-        const expired = await runner.run(c, Ordering.use((o) => o.expireOverdue()))
+        const expired = await runner.run(
+          c,
+          Ordering.use((o) => o.expireOverdue())
+        )
         return c.json(toJson(CountJson, { expired }), 200)
       }
     )

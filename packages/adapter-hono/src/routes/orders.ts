@@ -3,8 +3,8 @@ import {
   ContractDocumentInfo,
   ContractModel,
   EligibilityAnswer,
-  OrderStatus,
   Ordering,
+  OrderStatus,
   type PlaceRequest,
   TransitionRequest
 } from "@cloudportal/core"
@@ -54,7 +54,10 @@ export const orderRoutes = ({ runner, session }: Deps) =>
       jsonBodyCheckedByCore(CartInput),
       async (c) => {
         const body = (await rawBody(c)) as PlaceRequest
-        const answer = await runner.run(c, Ordering.use((o) => o.checkEligibility(c.var.session.actor, body)))
+        const answer = await runner.run(
+          c,
+          Ordering.use((o) => o.checkEligibility(c.var.session.actor, body))
+        )
         return c.json(toJson(EligibilityAnswer, answer), 200)
       }
     )
@@ -71,7 +74,10 @@ export const orderRoutes = ({ runner, session }: Deps) =>
       jsonBodyCheckedByCore(PlaceOrderInput),
       async (c) => {
         const body = (await rawBody(c)) as PlaceRequest
-        const order = await runner.run(c, Ordering.use((o) => o.place(c.var.session.actor, body)))
+        const order = await runner.run(
+          c,
+          Ordering.use((o) => o.place(c.var.session.actor, body))
+        )
         return c.json(orderJson(order, localeOf(c.req.header("accept-language"))), 201)
       }
     )
@@ -87,7 +93,10 @@ export const orderRoutes = ({ runner, session }: Deps) =>
       session,
       queryOf(OrderListQuery),
       async (c) => {
-        const page = await runner.run(c, Ordering.use((o) => o.list(c.var.session.actor, c.req.valid("query"))))
+        const page = await runner.run(
+          c,
+          Ordering.use((o) => o.list(c.var.session.actor, c.req.valid("query")))
+        )
         const locale = localeOf(c.req.header("accept-language"))
         return c.json({ items: page.items.map((v) => orderJson(v, locale)), nextCursor: page.nextCursor }, 200)
       }
@@ -103,7 +112,10 @@ export const orderRoutes = ({ runner, session }: Deps) =>
       }),
       session,
       async (c) => {
-        const order = await runner.run(c, Ordering.use((o) => o.get(c.var.session.actor, c.req.param("id"))))
+        const order = await runner.run(
+          c,
+          Ordering.use((o) => o.get(c.var.session.actor, c.req.param("id")))
+        )
         return c.json(orderJson(order, localeOf(c.req.header("accept-language"))), 200)
       }
     )
@@ -170,15 +182,17 @@ export const orderRoutes = ({ runner, session }: Deps) =>
       async (c) => {
         const document = await runner.run(
           c,
-          Ordering.use((o) =>
-            o.contractDocument(c.var.session.actor, c.req.param("id"), c.req.param("documentId"))
-          )
+          Ordering.use((o) => o.contractDocument(c.var.session.actor, c.req.param("id"), c.req.param("documentId")))
         )
         if (document._tag === "Json") return c.json(document.body as Schema.Json as object, 200)
         const extension = document.info.mediaType === "application/pdf" ? "pdf" : "txt"
         return c.body(document.bytes.slice().buffer as ArrayBuffer, 200, {
           "content-type": document.info.mediaType,
-          "content-disposition": `attachment; filename="${document.info.kind}-${c.req.param("id")}.${extension}"`.replace(/[^\x20-\x7e]/gu, "_")
+          "content-disposition":
+            `attachment; filename="${document.info.kind}-${c.req.param("id")}.${extension}"`.replace(
+              /[^\x20-\x7e]/gu,
+              "_"
+            )
         })
       }
     )

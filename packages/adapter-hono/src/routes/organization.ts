@@ -1,7 +1,7 @@
 import {
   Address,
-  AddressInput,
   Addresses,
+  AddressInput,
   AddressPatch,
   AuditEvent,
   AuditLog,
@@ -50,7 +50,10 @@ export const organizationRoutes = ({ runner, session }: Deps) =>
       }),
       session,
       async (c) => {
-        const profile = await runner.run(c, OrganizationProfile.use((p) => p.get(c.var.session.actor)))
+        const profile = await runner.run(
+          c,
+          OrganizationProfile.use((p) => p.get(c.var.session.actor))
+        )
         return c.json(toJson(ProfileView, profile), 200)
       }
     )
@@ -67,7 +70,10 @@ export const organizationRoutes = ({ runner, session }: Deps) =>
       jsonBody(ProfileUpdate),
       async (c) => {
         const body = await rawBody(c)
-        const profile = await runner.run(c, OrganizationProfile.use((p) => p.update(c.var.session.actor, body)))
+        const profile = await runner.run(
+          c,
+          OrganizationProfile.use((p) => p.update(c.var.session.actor, body))
+        )
         return c.json(toJson(ProfileView, profile), 200)
       }
     )
@@ -81,7 +87,10 @@ export const organizationRoutes = ({ runner, session }: Deps) =>
       }),
       session,
       async (c) => {
-        const result = await runner.run(c, OrganizationProfile.use((p) => p.completeness(c.var.session.actor)))
+        const result = await runner.run(
+          c,
+          OrganizationProfile.use((p) => p.completeness(c.var.session.actor))
+        )
         return c.json(toJson(CompletenessJson, result), 200)
       }
     )
@@ -96,7 +105,10 @@ export const organizationRoutes = ({ runner, session }: Deps) =>
       }),
       session,
       async (c) => {
-        await runner.run(c, OrganizationProfile.use((p) => p.confirmMasterDataReview(c.var.session.actor)))
+        await runner.run(
+          c,
+          OrganizationProfile.use((p) => p.confirmMasterDataReview(c.var.session.actor))
+        )
         return c.body(null, 204)
       }
     )
@@ -111,7 +123,10 @@ export const organizationRoutes = ({ runner, session }: Deps) =>
       session,
       queryOf(PageQuery),
       async (c) => {
-        const page = await runner.run(c, Addresses.use((a) => a.list(c.var.session.actor, c.req.valid("query"))))
+        const page = await runner.run(
+          c,
+          Addresses.use((a) => a.list(c.var.session.actor, c.req.valid("query")))
+        )
         return c.json(toJson(PageOf(Address), page), 200)
       }
     )
@@ -128,7 +143,10 @@ export const organizationRoutes = ({ runner, session }: Deps) =>
       jsonBody(AddressInput),
       async (c) => {
         const body = await rawBody(c)
-        const address = await runner.run(c, Addresses.use((a) => a.create(c.var.session.actor, body)))
+        const address = await runner.run(
+          c,
+          Addresses.use((a) => a.create(c.var.session.actor, body))
+        )
         return c.json(toJson(Address, address), 201)
       }
     )
@@ -163,7 +181,10 @@ export const organizationRoutes = ({ runner, session }: Deps) =>
       }),
       session,
       async (c) => {
-        await runner.run(c, Addresses.use((a) => a.delete(c.var.session.actor, c.req.param("id"))))
+        await runner.run(
+          c,
+          Addresses.use((a) => a.delete(c.var.session.actor, c.req.param("id")))
+        )
         return c.body(null, 204)
       }
     )
@@ -234,7 +255,10 @@ export const organizationRoutes = ({ runner, session }: Deps) =>
       }),
       session,
       async (c) => {
-        await runner.run(c, InhouseDeclarations.use((d) => d.end(c.var.session.actor, c.req.param("id"))))
+        await runner.run(
+          c,
+          InhouseDeclarations.use((d) => d.end(c.var.session.actor, c.req.param("id")))
+        )
         return c.body(null, 204)
       }
     )

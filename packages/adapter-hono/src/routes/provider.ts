@@ -1,4 +1,4 @@
-import { OrderStatus, Ordering } from "@cloudportal/core"
+import { Ordering, OrderStatus } from "@cloudportal/core"
 import { Schema } from "effect"
 import { Hono } from "hono"
 import type { Deps } from "../deps.ts"

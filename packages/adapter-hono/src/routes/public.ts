@@ -14,11 +14,11 @@ import { Hono } from "hono"
 import type { Deps } from "../deps.ts"
 import { toJson } from "../json.ts"
 import { describe } from "../openapi.ts"
+import { field } from "../rateLimit.ts"
 import { adapterProblemResponse } from "../runtime.ts"
 import { noReferrer } from "../security.ts"
 import { setSessionCookie } from "../session.ts"
 import { jsonBody, jsonBodyCheckedByCore, rawBody } from "../validation.ts"
-import { field } from "../rateLimit.ts"
 import { LoggedInJson, RegistrationConfirmedJson, RegistrationSubmittedJson } from "../views.ts"
 
 const tag = "Public"
@@ -33,7 +33,11 @@ export const publicRoutes = ({ runner, options, limit }: Deps) =>
         summary: "Register an organization (the first authorized person)",
         description:
           "Every missing or invalid field is reported at once, the captcha and the acceptance of the current CSP-AGB included.",
-        success: { status: 202, description: "Submitted; a confirmation link was mailed", schema: RegistrationSubmittedJson },
+        success: {
+          status: 202,
+          description: "Submitted; a confirmation link was mailed",
+          schema: RegistrationSubmittedJson
+        },
         errors: ["OrganizationAlreadyRegistered", "EmailAlreadyRegistered", "NoTermsInForce"],
         rateLimited: true
       }),
@@ -41,7 +45,10 @@ export const publicRoutes = ({ runner, options, limit }: Deps) =>
       jsonBodyCheckedByCore(RegistrationInput),
       async (c) => {
         const body = (await rawBody(c)) as RegistrationInputEncoded
-        const submitted = await runner.run(c, Registrations.use((r) => r.submit(body)))
+        const submitted = await runner.run(
+          c,
+          Registrations.use((r) => r.submit(body))
+        )
         return c.json(toJson(RegistrationSubmittedJson, submitted), 202)
       }
     )
@@ -61,7 +68,10 @@ export const publicRoutes = ({ runner, options, limit }: Deps) =>
       jsonBody(ConfirmRegistrationInput),
       async (c) => {
         const body = (await rawBody(c)) as typeof ConfirmRegistrationInput.Encoded
-        const confirmed = await runner.run(c, Registrations.use((r) => r.confirm(body)))
+        const confirmed = await runner.run(
+          c,
+          Registrations.use((r) => r.confirm(body))
+        )
         return c.json(toJson(RegistrationConfirmedJson, confirmed), 200)
       }
     )
@@ -78,7 +88,10 @@ export const publicRoutes = ({ runner, options, limit }: Deps) =>
       jsonBody(ResendConfirmationInput),
       async (c) => {
         const body = (await rawBody(c)) as typeof ResendConfirmationInput.Encoded
-        await runner.run(c, Registrations.use((r) => r.resendConfirmation(body)))
+        await runner.run(
+          c,
+          Registrations.use((r) => r.resendConfirmation(body))
+        )
         return c.body(null, 202)
       }
     )
@@ -120,7 +133,10 @@ export const publicRoutes = ({ runner, options, limit }: Deps) =>
       jsonBody(InvitationAcceptance),
       async (c) => {
         const body = await rawBody(c)
-        const signedIn = await runner.run(c, Members.use((m) => m.acceptInvitation(body)))
+        const signedIn = await runner.run(
+          c,
+          Members.use((m) => m.acceptInvitation(body))
+        )
         setSessionCookie(c, options, signedIn.session)
         return c.json(toJson(LoggedInJson, signedIn), 200)
       }

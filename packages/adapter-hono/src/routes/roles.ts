@@ -21,7 +21,10 @@ export const roleRoutes = ({ runner, session }: Deps) =>
       session,
       queryOf(PageQuery),
       async (c) => {
-        const page = await runner.run(c, Roles.use((r) => r.list(c.var.session.actor, c.req.valid("query"))))
+        const page = await runner.run(
+          c,
+          Roles.use((r) => r.list(c.var.session.actor, c.req.valid("query")))
+        )
         return c.json(toJson(PageOf(Role), page), 200)
       }
     )
@@ -38,7 +41,10 @@ export const roleRoutes = ({ runner, session }: Deps) =>
       jsonBody(RoleInput),
       async (c) => {
         const body = await rawBody(c)
-        const role = await runner.run(c, Roles.use((r) => r.create(c.var.session.actor, body)))
+        const role = await runner.run(
+          c,
+          Roles.use((r) => r.create(c.var.session.actor, body))
+        )
         return c.json(toJson(Role, role), 201)
       }
     )
@@ -55,7 +61,10 @@ export const roleRoutes = ({ runner, session }: Deps) =>
       jsonBody(RolePatch),
       async (c) => {
         const body = await rawBody(c)
-        const role = await runner.run(c, Roles.use((r) => r.update(c.var.session.actor, c.req.param("id"), body)))
+        const role = await runner.run(
+          c,
+          Roles.use((r) => r.update(c.var.session.actor, c.req.param("id"), body))
+        )
         return c.json(toJson(Role, role), 200)
       }
     )
@@ -70,7 +79,10 @@ export const roleRoutes = ({ runner, session }: Deps) =>
       }),
       session,
       async (c) => {
-        await runner.run(c, Roles.use((r) => r.delete(c.var.session.actor, c.req.param("id"))))
+        await runner.run(
+          c,
+          Roles.use((r) => r.delete(c.var.session.actor, c.req.param("id")))
+        )
         return c.body(null, 204)
       }
     )

@@ -10,6 +10,7 @@ import {
   type Unauthenticated
 } from "../kernel/Errors.ts"
 import { OfferingId, OrganizationId } from "../kernel/Ids.ts"
+import { defaultPageLimit, maxPageLimit, OpaqueCursor, PageLimit } from "../kernel/Paging.ts"
 import { newId, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
 import type { AccountStore, RoleStore } from "../members/AccountStore.ts"
@@ -29,8 +30,8 @@ export class NotAProvider extends Schema.TaggedError<NotAProvider>()("NotAProvid
   organizationId: Schema.String
 }) {}
 
-export const defaultCatalogPageLimit = 50
-export const maxCatalogPageLimit = 200
+export const defaultCatalogPageLimit = defaultPageLimit
+export const maxCatalogPageLimit = maxPageLimit
 
 // The cursor is the last offering id handed out, base64url-encoded so clients treat it as opaque.
 const encodeCursor = (id: OfferingId): string => base64url(Uint8Array.from(id, (c) => c.charCodeAt(0)))
@@ -46,25 +47,8 @@ export const OfferingQuery = Schema.Struct({
   portfolioCategory: Schema.optionalKey(Schema.String),
   providerId: Schema.optionalKey(OrganizationId),
   efa: Schema.optionalKey(Schema.Boolean),
-  limit: Schema.optionalKey(
-    Schema.Int.pipe(
-      Schema.check(
-        Schema.isBetween(
-          { minimum: 1, maximum: maxCatalogPageLimit },
-          { message: `limit: 1 bis ${maxCatalogPageLimit} / limit: 1 to ${maxCatalogPageLimit}` }
-        )
-      )
-    )
-  ),
-  cursor: Schema.optionalKey(
-    Schema.String.pipe(
-      Schema.check(
-        Schema.makeFilter((c: string) => decodeCursor(c) !== undefined, {
-          message: "Ungültiger Cursor / invalid cursor"
-        })
-      )
-    )
-  )
+  limit: Schema.optionalKey(PageLimit),
+  cursor: Schema.optionalKey(OpaqueCursor(decodeCursor))
 })
 export type OfferingQuery = typeof OfferingQuery.Type
 

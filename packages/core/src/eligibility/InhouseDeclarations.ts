@@ -10,13 +10,13 @@ import {
   type Unauthenticated
 } from "../kernel/Errors.ts"
 import { DeclarationId, type OrganizationId } from "../kernel/Ids.ts"
+import { type Page, PageRequest, page } from "../kernel/Paging.ts"
 import { newId, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
 import type { AccountStore, RoleStore } from "../members/AccountStore.ts"
 import { loadMember, loadMemberWith } from "../members/Viewer.ts"
 import { InhouseDeclarationCount } from "../organization/InhouseDeclarationCount.ts"
 import { OrganizationStore } from "../organization/OrganizationStore.ts"
-import { type Page, PageRequest, page } from "../organization/Paging.ts"
 import {
   DeclareInhouseInput,
   InhouseDeclaration,

@@ -9,9 +9,9 @@ import {
   type Unauthenticated
 } from "../kernel/Errors.ts"
 import { RoleId } from "../kernel/Ids.ts"
+import { orderedText, type Page, PageRequest, page } from "../kernel/Paging.ts"
 import { newId, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
-import { orderedText, type Page, PageRequest, page } from "../organization/Paging.ts"
 import { Account, normalizeRoleName, Role } from "./Account.ts"
 import { AccountStore, type RoleNameTaken, RoleStore } from "./AccountStore.ts"
 import { accountSnapshot, type PermissionEscalation, RoleNotFound } from "./Membership.ts"

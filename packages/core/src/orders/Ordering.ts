@@ -26,6 +26,7 @@ import { DocumentId, OfferingId, OrderId, type OrganizationId } from "../kernel/
 import type { Money } from "../kernel/Money.ts"
 import type { Notification } from "../kernel/Notification.ts"
 import { enqueue, type Outbox } from "../kernel/Outbox.ts"
+import { defaultPageLimit, OpaqueCursor, type Page, PageLimit } from "../kernel/Paging.ts"
 import type { Permission } from "../kernel/Permission.ts"
 import { newId, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
@@ -35,7 +36,6 @@ import { effectivePermissions } from "../members/Permissions.ts"
 import { loadMember } from "../members/Viewer.ts"
 import type { Organization } from "../organization/Organization.ts"
 import { AddressStore, OrganizationStore } from "../organization/OrganizationStore.ts"
-import type { Page } from "../organization/Paging.ts"
 import { NoTermsInForce, TermsStore, termsInForce } from "../terms/Terms.ts"
 import {
   type ChosenPrice,
@@ -76,8 +76,6 @@ import { canView } from "./Visibility.ts"
 // Input
 
 const maxReasonLength = 2000
-const maxPageLimit = 200
-const defaultPageLimit = 50
 
 /** The cart as the customer sends it (API.md `POST /orders/eligibility`); checked field by field. */
 export interface CartRequest {
@@ -111,25 +109,8 @@ export type TransitionRequest = typeof TransitionRequest.Encoded
 
 const PageFields = {
   status: Schema.optionalKey(OrderStatus),
-  limit: Schema.optionalKey(
-    Schema.Int.pipe(
-      Schema.check(
-        Schema.isBetween(
-          { minimum: 1, maximum: maxPageLimit },
-          { message: `limit: 1 bis ${maxPageLimit} / limit: 1 to ${maxPageLimit}` }
-        )
-      )
-    )
-  ),
-  cursor: Schema.optionalKey(
-    Schema.String.pipe(
-      Schema.check(
-        Schema.makeFilter((c: string) => decodeOrderCursor(c) !== undefined, {
-          message: "Ungültiger Cursor / invalid cursor"
-        })
-      )
-    )
-  )
+  limit: Schema.optionalKey(PageLimit),
+  cursor: Schema.optionalKey(OpaqueCursor(decodeOrderCursor))
 }
 
 /** `GET /orders`: own orders by default; `organization` needs `orders.viewOrganization`. */

@@ -9,6 +9,7 @@ import {
   type Unauthenticated
 } from "../kernel/Errors.ts"
 import { AddressId } from "../kernel/Ids.ts"
+import { type Page, PageRequest, page } from "../kernel/Paging.ts"
 import { newId, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
 import type { AccountStore, RoleStore } from "../members/AccountStore.ts"
@@ -29,7 +30,6 @@ import {
 } from "./AddressBook.ts"
 import type { Address } from "./Organization.ts"
 import { AddressStore, type DefaultAddressConflict } from "./OrganizationStore.ts"
-import { type Page, PageRequest, page } from "./Paging.ts"
 
 type Refused = PermissionDenied | Unauthenticated | StorageError
 

@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Result } from "effect"
 import * as fc from "fast-check"
 import type { AddressId, OrganizationId } from "../../src/kernel/Ids.ts"
+import { orderedText, page } from "../../src/kernel/Paging.ts"
 import {
   type AddressWrites,
   decideAddressCreate,
@@ -10,7 +11,6 @@ import {
   decideDefaultAddress
 } from "../../src/organization/AddressBook.ts"
 import type { Address } from "../../src/organization/Organization.ts"
-import { orderedText, page } from "../../src/organization/Paging.ts"
 
 const org = "org_book" as OrganizationId
 

@@ -1,27 +1,33 @@
-// The one place this package reaches into @cloudportal/core. Core has no public index yet, so its modules
-// are imported by path; once `@cloudportal/core` exports them, only this file changes.
-
-export { LinkToken, LinkTokenStore } from "../../../core/src/identity/LinkToken.ts"
-export { Session, SessionStore } from "../../../core/src/identity/Session.ts"
-export { AuditEvent, AuditLog, type ChainHead } from "../../../core/src/kernel/Audit.ts"
-export { StorageError } from "../../../core/src/kernel/Errors.ts"
-export { Notification } from "../../../core/src/kernel/Notification.ts"
-export { Outbox, OutboxMessage } from "../../../core/src/kernel/Outbox.ts"
-export { SecureRandom } from "../../../core/src/kernel/SecureRandom.ts"
-export { UnitOfWork } from "../../../core/src/kernel/UnitOfWork.ts"
-export { Account, normalizeRoleName, Role } from "../../../core/src/members/Account.ts"
+// Everything this package uses of core, from its public surface.
 export {
+  Account,
   AccountStore,
-  EmailAlreadyRegistered,
-  MainAdminConflict,
-  RoleNameTaken,
-  RoleStore
-} from "../../../core/src/members/AccountStore.ts"
-export { Address, normalizeOrganizationName, Organization } from "../../../core/src/organization/Organization.ts"
-export {
+  Address,
   AddressStore,
+  AuditEvent,
+  AuditLog,
+  type ChainHead,
   DefaultAddressConflict,
+  EmailAlreadyRegistered,
+  LinkToken,
+  LinkTokenStore,
+  MainAdminConflict,
+  Notification,
+  normalizeOrganizationName,
+  normalizeRoleName,
+  Organization,
   OrganizationAlreadyRegistered,
-  OrganizationStore
-} from "../../../core/src/organization/OrganizationStore.ts"
-export { TermsStore, TermsVersion } from "../../../core/src/terms/Terms.ts"
+  OrganizationStore,
+  Outbox,
+  OutboxMessage,
+  Role,
+  RoleNameTaken,
+  RoleStore,
+  SecureRandom,
+  Session,
+  SessionStore,
+  StorageError,
+  TermsStore,
+  TermsVersion,
+  UnitOfWork
+} from "@cloudportal/core"

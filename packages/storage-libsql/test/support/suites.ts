@@ -1,11 +1,13 @@
-// Core's conformance suites, imported by path until `@cloudportal/core/testing` has its index.
-export { accountStoreSuite } from "../../../core/src/testing/AccountStoreSuite.ts"
-export { addressStoreSuite } from "../../../core/src/testing/AddressStoreSuite.ts"
-export { auditLogSuite } from "../../../core/src/testing/AuditLogSuite.ts"
-export { linkTokenStoreSuite } from "../../../core/src/testing/LinkTokenStoreSuite.ts"
-export { organizationStoreSuite } from "../../../core/src/testing/OrganizationStoreSuite.ts"
-export { outboxSuite } from "../../../core/src/testing/OutboxSuite.ts"
-export { roleStoreSuite } from "../../../core/src/testing/RoleStoreSuite.ts"
-export { sessionStoreSuite } from "../../../core/src/testing/SessionStoreSuite.ts"
-export { termsSuite } from "../../../core/src/testing/TermsSuite.ts"
-export { unitOfWorkSuite } from "../../../core/src/testing/UnitOfWorkSuite.ts"
+// Core's conformance suites.
+export {
+  accountStoreSuite,
+  addressStoreSuite,
+  auditLogSuite,
+  linkTokenStoreSuite,
+  organizationStoreSuite,
+  outboxSuite,
+  roleStoreSuite,
+  sessionStoreSuite,
+  termsSuite,
+  unitOfWorkSuite
+} from "@cloudportal/core/testing"

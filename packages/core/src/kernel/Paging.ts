@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { base64url, fromBase64url } from "../kernel/Encoding.ts"
+import { base64url, fromBase64url } from "./Encoding.ts"
 
 /**
  * Keyset paging for the organization's lists (API.md: `?limit=` default 50, max 200, an opaque `?cursor=`,
@@ -9,26 +9,27 @@ import { base64url, fromBase64url } from "../kernel/Encoding.ts"
 export const defaultPageLimit = 50
 export const maxPageLimit = 200
 
-export const PageRequest = Schema.Struct({
-  limit: Schema.optionalKey(
-    Schema.Int.pipe(
-      Schema.check(
-        Schema.isBetween(
-          { minimum: 1, maximum: maxPageLimit },
-          { message: `limit: 1 bis ${maxPageLimit} / limit: 1 to ${maxPageLimit}` }
-        )
-      )
-    )
-  ),
-  cursor: Schema.optionalKey(
-    Schema.String.pipe(
-      Schema.check(
-        Schema.makeFilter((c: string) => decodeCursor(c) !== undefined, {
-          message: "Ungültiger Cursor / invalid cursor"
-        })
-      )
+/** `?limit=`: 1 to 200. */
+export const PageLimit = Schema.Int.pipe(
+  Schema.check(
+    Schema.isBetween(
+      { minimum: 1, maximum: maxPageLimit },
+      { message: `limit: 1 bis ${maxPageLimit} / limit: 1 to ${maxPageLimit}` }
     )
   )
+)
+
+/** `?cursor=`: an opaque cursor that `decode` accepts; anything else is refused at decoding, never thrown at. */
+export const OpaqueCursor = (decode: (cursor: string) => unknown) =>
+  Schema.String.pipe(
+    Schema.check(
+      Schema.makeFilter((c: string) => decode(c) !== undefined, { message: "Ungültiger Cursor / invalid cursor" })
+    )
+  )
+
+export const PageRequest = Schema.Struct({
+  limit: Schema.optionalKey(PageLimit),
+  cursor: Schema.optionalKey(OpaqueCursor((c) => decodeCursor(c)))
 })
 export type PageRequest = typeof PageRequest.Type
 
