@@ -37,13 +37,46 @@ const toPath = (path: ReadonlyArray<PropertyKey | { key: PropertyKey }> | undefi
 export const issuesOf = (issue: SchemaIssue.Issue): ReadonlyArray<FieldIssue> =>
   formatter(issue).issues.map((i) => new FieldIssue({ path: toPath(i.path), message: i.message }))
 
+// NUL and unpaired surrogates: no person types them, and databases store them cut short or altered.
+const unstorableText = /[\u0000\uD800-\uDFFF]/u
+/** Deeper input than any use case takes is refused before anything walks it. */
+export const maxInputDepth = 32
+
+/** Text no field may hold, and nesting no use case takes, wherever it hides in the input. */
+export const textIssues = (input: unknown): Array<FieldIssue> => {
+  const issues: Array<FieldIssue> = []
+  const walk = (value: unknown, path: ReadonlyArray<string>): void => {
+    if (typeof value === "string") {
+      if (unstorableText.test(value))
+        issues.push(
+          new FieldIssue({
+            path: path.join("."),
+            message: "Unzulässige Zeichen (NUL oder ungepaarte Surrogate) / invalid characters"
+          })
+        )
+    } else if (value !== null && typeof value === "object") {
+      if (path.length >= maxInputDepth) {
+        issues.push(new FieldIssue({ path: path.join("."), message: "Zu tief verschachtelt / nested too deeply" }))
+        return
+      }
+      for (const [key, child] of Object.entries(value)) walk(child, [...path, key])
+    }
+  }
+  walk(input, [])
+  return issues
+}
+
 /**
  * Decodes untrusted input, reporting every offending field at once as `InvalidInput`.
  * Use cases take encoded input and decode it here, so an embedding app gets the same checks as the HTTP API.
  */
 export const decodeInput =
   <S extends Schema.Decoder<unknown>>(schema: S) =>
-  (input: unknown): Effect.Effect<S["Type"], InvalidInput> =>
-    Schema.decodeUnknownEffect(schema)(input, { errors: "all" }).pipe(
-      Effect.mapError((e) => new InvalidInput({ issues: issuesOf(e.issue) }))
-    )
+  (input: unknown): Effect.Effect<S["Type"], InvalidInput> => {
+    const unstorable = textIssues(input)
+    return unstorable.length > 0
+      ? Effect.fail(new InvalidInput({ issues: unstorable }))
+      : Schema.decodeUnknownEffect(schema)(input, { errors: "all" }).pipe(
+          Effect.mapError((e) => new InvalidInput({ issues: issuesOf(e.issue) }))
+        )
+  }

@@ -93,3 +93,30 @@ describe("audit chain", () => {
     }).pipe(Effect.provide(TestLayer))
   )
 })
+
+describe("unstorable input", () => {
+  it.effect("text with NUL or an unpaired surrogate is refused with its field, before any rule runs", () =>
+    Effect.gen(function* () {
+      const S = Schema.Struct({ name: Schema.String, person: Schema.Struct({ city: Schema.String }) })
+      const error = yield* Effect.flip(decodeInput(S)({ name: "Amt\u0000", person: { city: "K\uD800ln" } }))
+      assert.deepStrictEqual(
+        error.issues.map((i) => i.path),
+        ["name", "person.city"]
+      )
+      assert.deepStrictEqual(yield* decodeInput(S)({ name: "Amt 🏛", person: { city: "Köln" } }), {
+        name: "Amt 🏛",
+        person: { city: "Köln" }
+      })
+    })
+  )
+
+  it.effect("input nested deeper than any use case takes is refused", () =>
+    Effect.gen(function* () {
+      let deep: unknown = "x"
+      for (let i = 0; i < 10_000; i++) deep = { a: deep }
+      const error = yield* Effect.flip(decodeInput(Schema.Struct({ a: Schema.Unknown }))(deep))
+      assert.strictEqual(error.issues.length, 1)
+      assert.include(error.issues[0]!.message, "verschachtelt")
+    })
+  )
+})

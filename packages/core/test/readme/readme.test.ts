@@ -17,6 +17,7 @@ import {
   type Capability,
   CaptchaVerifier,
   Catalog,
+  ContractModelAnswer,
   type ControlEdge,
   DeclarationId,
   DevCaptcha,
@@ -55,6 +56,7 @@ import {
   orderStatusLabels,
   PasswordHasher,
   type PricePlan,
+  type RegistrationInputEncoded,
   Registrations,
   Roles,
   SecureRandom,
@@ -758,7 +760,7 @@ const EmbeddedCore = useCases.pipe(
 
 const compositionExample = Effect.gen(function* () {
   yield* startPortal
-  const form = {
+  const form: RegistrationInputEncoded = {
     organization: {
       name: "Markt Beispielfeld",
       legalForm: "Gebietskörperschaft",
@@ -897,7 +899,7 @@ const conformance = <E>(name: string, stores: Layer.Layer<Layer.Success<typeof s
   thresholdStoreSuite(name, stores)
   orderStoreSuite(name, stores)
   contractFolderStoreSuite(name, stores)
-  devMailboxSuite(name, stores)
+  devMailboxSuite(name, Layer.orDie(stores))
 }
 
 // Here the memory stores stand in for "your adapter"; a mail transport runs the mailer suite with its probe.
@@ -913,7 +915,7 @@ const paths = (e: { readonly _tag: string; readonly issues?: ReadonlyArray<{ rea
 
 describe("README examples, executed", () => {
   it.effect(
-    "Registrations: every offending field at once; approval creates the organization; no second registration",
+    "Registrations: every offending field is reported at once; approval creates the organization; an organization registers once",
     () =>
       Effect.gen(function* () {
         const { invalid, approved, organizationId, again } = yield* registrationsExample
@@ -927,43 +929,388 @@ describe("README examples, executed", () => {
         ])
         assert.strictEqual(approved.status, "approved")
         assert.strictEqual(approved.organizationId, organizationId)
+        assert.deepStrictEqual(approved.allowedActions, [])
         assert.strictEqual(again._tag, "OrganizationAlreadyRegistered")
       }).pipe(Effect.provide(TestCore))
   )
+
+  it.effect(
+    "Authentication: login before approval says why; unknown email and wrong password answer alike; a reset ends every session and its link works once",
+    () =>
+      Effect.gen(function* () {
+        const { notYet, permissions, wrongPassword, unknownEmail, oldSession, usedLink } = yield* authenticationExample
+        assert.deepStrictEqual(
+          notYet._tag === "RegistrationNotApproved" ? notYet.status : notYet._tag,
+          "awaitingEmailConfirmation"
+        )
+        assert.lengthOf(permissions, 9)
+        assert.strictEqual(wrongPassword._tag, "InvalidCredentials")
+        assert.strictEqual(unknownEmail._tag, "InvalidCredentials")
+        assert.strictEqual(oldSession._tag, "Unauthenticated")
+        assert.strictEqual(usedLink._tag, "LinkExpiredOrUsed")
+      }).pipe(Effect.provide(TestCore))
+  )
+
+  it.effect(
+    "Terms: a future version is not in force yet; a version label is published once; only the operator publishes",
+    () =>
+      Effect.gen(function* () {
+        const { current, twice, notOperator } = yield* termsExample
+        assert.strictEqual(current.version, "2025-03")
+        assert.strictEqual(twice._tag, "TermsVersionExists")
+        assert.deepStrictEqual(notOperator, { _tag: "PermissionDenied", permission: "operator" } as never)
+      }).pipe(Effect.provide(TestCore))
+  )
+
+  it.effect(
+    "OrganizationProfile: name and legal form change through the operator only; completeness names what is missing",
+    () =>
+      Effect.gen(function* () {
+        const { edited, renamed, missing, byOperator } = yield* organizationProfileExample
+        assert.strictEqual(edited.organization.supplementary.contactEmail, "it@musterstadt.example")
+        assert.strictEqual(renamed._tag, "OperatorOnly")
+        assert.deepStrictEqual(renamed._tag === "OperatorOnly" ? renamed.fields : [], ["name"])
+        assert.deepStrictEqual(missing, ["inhouseDeclaration"])
+        assert.strictEqual(byOperator.organization.name, "Große Kreisstadt Musterstadt")
+      }).pipe(Effect.provide(TestCore))
+  )
+
+  it.effect("Addresses: the default address cannot be deleted; a Leitweg-ID needs valid check digits", () =>
+    Effect.gen(function* () {
+      const { townHall, badLeitwegId, refused, madeDefault, after } = yield* addressesExample
+      assert.isTrue(townHall.isDefault)
+      assert.deepStrictEqual(paths(badLeitwegId), ["leitwegId"])
+      assert.strictEqual(refused._tag, "DefaultAddressNotDeletable")
+      assert.isTrue(madeDefault.isDefault)
+      assert.deepStrictEqual(
+        after.items.map((a) => [a.kind, a.isDefault, a.leitwegId as string | null]),
+        [["billing", true, "04011000-1234512345-06"]]
+      )
+    }).pipe(Effect.provide(TestCore))
+  )
+
+  it.effect(
+    "Members: the main admin cannot be deactivated; only the operator reassigns the main admin; a deactivated member cannot sign in",
+    () =>
+      Effect.gen(function* () {
+        const { invited, accepted, cannotSignIn, reactivated, mainAdmin, protectedMainAdmin, newMainAdmin } =
+          yield* membersExample
+        assert.strictEqual(invited.status, "invited")
+        assert.deepStrictEqual(invited.allowedActions, ["edit", "setRoles", "resendInvitation", "delete"])
+        assert.strictEqual(accepted.account.status, "active")
+        assert.isTrue(accepted.account.canOrder)
+        assert.isString(accepted.session.token)
+        assert.strictEqual(cannotSignIn._tag, "AccountDeactivated")
+        assert.strictEqual(reactivated.status, "active")
+        assert.deepStrictEqual(mainAdmin.allowedActions, ["edit"])
+        assert.strictEqual(protectedMainAdmin._tag, "MainAdminProtected")
+        assert.strictEqual(newMainAdmin.id, accepted.account.id)
+        assert.isTrue(newMainAdmin.isMainAdmin)
+      }).pipe(Effect.provide(TestCore))
+  )
+
+  it.effect(
+    "Roles: nobody grants a permission they do not hold; the built-in „Organisationsadmin“ stays as it is",
+    () =>
+      Effect.gen(function* () {
+        const { escalation, items, builtIn } = yield* rolesExample
+        assert.strictEqual(escalation._tag, "PermissionEscalation")
+        assert.deepStrictEqual(escalation._tag === "PermissionEscalation" ? escalation.missing : [], ["catalog.manage"])
+        assert.deepStrictEqual(
+          items.map((r) => r.name),
+          ["Organisationsadmin", "Bestellübersicht", "Rollenpflege"]
+        )
+        assert.lengthOf(items[0]!.permissions, 9)
+        assert.strictEqual(builtIn._tag, "BuiltInRoleProtected")
+      }).pipe(Effect.provide(TestCore))
+  )
+
+  it.effect(
+    "InhouseDeclarations: a declaration carries its evidence; duplicates are refused; ending keeps it and closes its period",
+    () =>
+      Effect.gen(function* () {
+        const { items, duplicate, malformed, ended, missing } = yield* inhouseDeclarationsExample
+        assert.lengthOf(items, 1)
+        assert.isTrue(items[0]!.joint)
+        assert.strictEqual(items[0]!.declaredBy.organizationId, items[0]!.controller)
+        assert.strictEqual(duplicate._tag, "DuplicateInhouseDeclaration")
+        assert.deepStrictEqual(paths(malformed), ["evidence", "controlledBy"])
+        assert.deepStrictEqual(ended.validUntil, ended.ended?.at ?? null)
+        assert.deepStrictEqual(missing, ["inhouseDeclaration"])
+      }).pipe(Effect.provide(TestCore))
+  )
+
+  it.effect(
+    "Thresholds: the most specific row applies, § 14 UVgO otherwise; rows of one jurisdiction must not overlap",
+    () =>
+      Effect.gen(function* () {
+        const { applicable, overlapping, replaced } = yield* thresholdsExample
+        assert.deepStrictEqual(
+          [
+            applicable.bavarianMunicipality,
+            applicable.bavarianStateAuthority,
+            applicable.federalAuthority,
+            applicable.saxonyAnhaltDistrict
+          ].map((t) => t.netAmount.amountCents),
+          [10_000_000, 100_000, 1_500_000, 1_500_000]
+        )
+        assert.deepStrictEqual(paths(overlapping), ["thresholds.4.validFrom"])
+        assert.lengthOf(replaced, defaultThresholds.length)
+      }).pipe(Effect.provide(TestCore))
+  )
+
+  it.effect("Catalog: every change is a new version; only providers publish", () =>
+    Effect.gen(function* () {
+      const { published, v2, notAProvider, saas, asFirstPublished } = yield* catalogExample
+      assert.strictEqual(v2.version, 2)
+      assert.strictEqual(notAProvider._tag, "NotAProvider")
+      assert.deepStrictEqual(
+        saas.items.map((o) => [o.id, o.version]),
+        [[published.id, 2]]
+      )
+      assert.strictEqual(asFirstPublished.provisioningTime.de, "10 Werktage")
+    }).pipe(Effect.provide(TestCore))
+  )
+
+  it.effect(
+    "Ordering: eligibility names the proving chain; compare-and-set; a rejection needs a reason; other organizations do not see the order",
+    () =>
+      Effect.gen(function* () {
+        const { ids, eligibility, placed, asProvider, stale, noReason, ordered, hidden, folder } =
+          yield* orderingExample
+        const dv = eligibility.contractModels.DV
+        assert.isTrue(dv.allowed)
+        assert.deepStrictEqual(
+          dv.grounds.map((g) => [g.kind, g.relationship ?? null, g.chain ?? null]),
+          [
+            ["inhouseWithProvider", "vertical", [ids.city, ids.association, ids.itProvider]],
+            ["belowThreshold", null, null]
+          ]
+        )
+        const uv = eligibility.contractModels.UV
+        assert.isTrue(uv.allowed)
+        assert.deepStrictEqual(
+          uv.grounds.map((g) => [g.party, g.chain]),
+          [
+            ["customer", [ids.city, ids.association, ids.itProvider, ids.intermediary]],
+            ["provider", [ids.itProvider, ids.intermediary]]
+          ]
+        )
+        assert.deepStrictEqual(placed.total, eligibility.cartTotal)
+        assert.strictEqual(placed.statusLabel, "Offen")
+        assert.deepStrictEqual(placed.allowedActions, [])
+        assert.deepStrictEqual(
+          asProvider.allowedActions.map((a) => a.action),
+          ["startReview", "reject"]
+        )
+        assert.strictEqual(stale._tag, "StaleOrderStatus")
+        assert.strictEqual(noReason._tag, "ReasonRequired")
+        assert.strictEqual(ordered.status, "ordered")
+        assert.strictEqual(ordered.statusLabel, "Bestellt")
+        assert.deepStrictEqual(
+          ordered.history.map((h) => h.to),
+          ["inReviewByProviderDV", "confirmedByProviderDV", "ordered"]
+        )
+        assert.strictEqual(hidden._tag, "OrderNotFound")
+        assert.deepStrictEqual(
+          folder.map((d) => d.kind),
+          [
+            "orderSummary",
+            "masterData",
+            "productDescription",
+            "price",
+            "configuration",
+            "terms",
+            "maturity",
+            "serviceConditions",
+            "eligibility"
+          ]
+        )
+      }).pipe(Effect.provide(TestCore))
+  )
+
+  it.effect(
+    "Order deadline: the order day does not count; a decision after the deadline is refused and the sweep expires the order",
+    () =>
+      Effect.gen(function* () {
+        const { placed, reminded, late, expired, after } = yield* orderDeadlineExample
+        assert.strictEqual(DateTime.formatIso(placed.deadline), "2025-07-02T22:00:00.000Z")
+        assert.strictEqual(formatDeadlineBerlin(placed.deadline), "02.07.2025, 24:00 Uhr")
+        assert.strictEqual(reminded, 1)
+        assert.strictEqual(late._tag, "DeadlineExpired")
+        assert.strictEqual(expired, 1)
+        assert.strictEqual(after.status, "expired")
+        assert.strictEqual(after.statusLabel, "Abgelaufen")
+      }).pipe(Effect.provide(TestCore))
+  )
+
+  it.effect(
+    "Dispatcher: a mail is sent only for a committed change, and none is lost while the mail service is down",
+    () =>
+      Effect.gen(function* () {
+        const { first, second, delivered } = yield* dispatcherExample
+        assert.deepStrictEqual(first, { sent: 1, retrying: 1, failed: 0 })
+        assert.deepStrictEqual(second, { sent: 1, retrying: 0, failed: 0 })
+        assert.deepStrictEqual(delivered, ["RegistrationApproved", "RegistrationConfirmationLink"])
+      }).pipe(Effect.provide(MailingCore))
+  )
+
+  it.effect("Composition: the use cases run over hand-composed stores and platform ports", () =>
+    Effect.gen(function* () {
+      const { accepted, refused } = yield* compositionExample
+      assert.isString(accepted.registrationId)
+      assert.deepStrictEqual(paths(refused), ["captcha.answer"])
+    }).pipe(Effect.provide(EmbeddedCore))
+  )
+
+  it("In-house graph: vertical, inverse and horizontal relationships with their chains; controlling the same third organization is none", () => {
+    const id = (o: Organization) => o.id
+    assert.deepStrictEqual(relationships.vertical, {
+      relationship: "vertical",
+      chain: [org.musterstadt, org.zweckverband, org.kommunalIt].map(id),
+      declarationIds: ["inh_1", "inh_3"].map((d) => DeclarationId.make(d))
+    })
+    assert.deepStrictEqual(relationships.inverse, {
+      relationship: "inverse",
+      chain: [org.kommunalIt, org.zweckverband, org.musterstadt].map(id),
+      declarationIds: ["inh_3", "inh_1"].map((d) => DeclarationId.make(d))
+    })
+    assert.deepStrictEqual(relationships.horizontal, {
+      relationship: "horizontal",
+      chain: [org.kommunalIt, org.zweckverband, org.schulIt].map(id),
+      declarationIds: ["inh_3", "inh_4"].map((d) => DeclarationId.make(d))
+    })
+    assert.deepStrictEqual(relationships.toGovdigital?.chain, [
+      org.musterstadt.id,
+      org.zweckverband.id,
+      org.kommunalIt.id,
+      org.govdigital.id
+    ])
+    assert.isUndefined(relationships.bothControlTheZweckverband)
+  })
+
+  it("Eligibility: 48 times the monthly value; grounds strongest first; the anti-splitting sum counts earlier orders", () => {
+    assert.strictEqual(valued.amountCents, 7_200_000)
+    const dv = musterstadtAnswer.contractModels.DV
+    assert.deepStrictEqual(
+      dv.grounds.map((g) => g.kind),
+      ["inhouseWithProvider", "belowThreshold"]
+    )
+    assert.strictEqual(dv.grounds[1]?.value?.amountCents, 7_200_000)
+    assert.strictEqual(dv.grounds[1]?.threshold?.amountCents, 10_000_000)
+    assert.isTrue(fremdhausenAnswer.contractModels.DV.allowed)
+    assert.deepStrictEqual(
+      fremdhausenAnswer.contractModels.UV.blockingReasons.map((r) => r.kind),
+      ["noInhouseDeclaration"]
+    )
+    assert.isFalse(fremdhausenSplit.contractModels.DV.allowed)
+    assert.deepStrictEqual(
+      fremdhausenSplit.contractModels.DV.blockingReasons.map((r) => r.kind),
+      ["noInhouseDeclaration", "notFreeOfCharge", "aboveThreshold"]
+    )
+  })
 })
 
-void [
-  self,
-  readme,
-  authenticationExample,
-  termsExample,
-  organizationProfileExample,
-  addressesExample,
-  membersExample,
-  rolesExample,
-  inhouseDeclarationsExample,
-  thresholdsExample,
-  catalogExample,
-  orderingExample,
-  orderDeadlineExample,
-  dispatcherExample,
-  MailingCore,
-  EmbeddedCore,
-  compositionExample,
-  relationships,
-  valued,
-  musterstadtAnswer,
-  fremdhausenAnswer,
-  fremdhausenSplit,
-  EligibilityAnswer,
-  berlin,
-  decisionDeadline,
-  formatDe,
-  formatDeadlineBerlin,
-  isTerminal,
-  awaitingProviderDecision,
-  orderStatuses,
-  orderStatusLabels,
-  transitionTableMarkdown
+// ---------------------------------------------------------------------------------------------------------------
+// The README holds exactly this code and what the code generates.
+
+/** The code of every `readme:` region of a source text, by name. */
+const regionsOf = (source: string): ReadonlyMap<string, string> => {
+  const found = new Map<string, string>()
+  for (const m of source.matchAll(/^\/\/ #region readme:([a-z-]+)\n([\s\S]*?)^\/\/ #endregion readme:\1$/gmu))
+    found.set(m[1]!, m[2]!)
+  return found
+}
+
+/** The TypeScript code blocks of a Markdown text. */
+const tsBlocksOf = (markdown: string): ReadonlyArray<string> =>
+  [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gmu)].map((m) => m[1]!)
+
+const json = (value: unknown) => JSON.stringify(value, null, 2)
+const answerJson = (answer: EligibilityAnswer) => json(Schema.encodeSync(Schema.toCodecJson(EligibilityAnswer))(answer))
+
+const berlinDate = (t: DateTime.Utc) => DateTime.formatIsoDate(DateTime.setZone(t, berlin))
+const jurisdictionText = (t: Threshold) => {
+  const j = t.jurisdiction
+  if (j._tag === "Fallback") return "fallback (any customer)"
+  if (j._tag === "Federal") return "Bund (federal bodies)"
+  return `${j.federalState}, ${j.administrativeLevel ?? "every level"}`
+}
+
+/** The shipped thresholds as the README lists them. */
+const thresholdTableMarkdown = () =>
+  [
+    "| jurisdiction | net amount | from (Berlin) | until (exclusive) | source |",
+    "|---|---|---|---|---|",
+    ...defaultThresholds.map(
+      (t) =>
+        `| ${jurisdictionText(t)} | ${formatDe(t.netAmount)} | ${berlinDate(t.validFrom)} | ${t.validUntil ? berlinDate(t.validUntil) : "–"} | ${t.source} |`
+    )
+  ].join("\n")
+
+/** Examples of the decision deadline (§§ 187, 188 BGB). */
+const deadlineExamples = [
+  "2025-01-31T10:00:00Z",
+  "2025-01-15T22:59:00Z",
+  "2025-01-15T23:01:00Z",
+  "2025-03-10T09:00:00Z",
+  "2025-06-02T08:00:00Z"
 ]
-type _Later = Threshold
+const deadlineTableMarkdown = () =>
+  [
+    "| placed at (UTC) | order day (Berlin) | deadline (UTC, first instant after the period) | shown as |",
+    "|---|---|---|---|",
+    ...deadlineExamples.map((iso) => {
+      const placedAt = DateTime.makeUnsafe(iso)
+      const deadline = decisionDeadline(placedAt)
+      return `| ${iso} | ${berlinDate(placedAt)} | ${DateTime.formatIso(deadline)} | „${formatDeadlineBerlin(deadline)}“ |`
+    })
+  ].join("\n")
+
+/** Every order status with its labels and what it means for the deadline. */
+const statusTableMarkdown = () =>
+  [
+    "| code | label (de) | label (en) | deadline runs | terminal |",
+    "|---|---|---|---|---|",
+    ...orderStatuses.map(
+      (s) =>
+        `| \`${s}\` | „${orderStatusLabels[s].de}“ | ${orderStatusLabels[s].en} | ${awaitingProviderDecision.has(s) ? "yes" : "–"} | ${isTerminal(s) ? "yes" : "–"} |`
+    )
+  ].join("\n")
+
+describe("README consistency", () => {
+  const regions = regionsOf(self)
+
+  it("every example region appears verbatim in the README", () => {
+    assert.isAbove(regions.size, 15)
+    const blocks = new Set(tsBlocksOf(readme))
+    for (const [name, code] of regions) assert.isTrue(blocks.has(code), `README lacks the example "${name}" as it is`)
+  })
+
+  it("every TypeScript block of the README is an executed example or says why it is not", () => {
+    const executed = new Set(regions.values())
+    for (const block of tsBlocksOf(readme))
+      assert.isTrue(
+        executed.has(block) || block.startsWith("// Not executed"),
+        `README block not executed by this test:\n${block.slice(0, 300)}`
+      )
+  })
+
+  it("the README holds the transition table exactly as transitionTableMarkdown() prints it", () => {
+    assert.include(readme, `\n${transitionTableMarkdown()}\n`)
+  })
+
+  it("the README holds the status labels, the shipped thresholds and the deadline examples as the code has them", () => {
+    assert.include(readme, `\n${statusTableMarkdown()}\n`)
+    assert.include(readme, `\n${thresholdTableMarkdown()}\n`)
+    assert.include(readme, `\n${deadlineTableMarkdown()}\n`)
+  })
+
+  it("the README shows the eligibility answers the worked example gives", () => {
+    assert.include(readme, `\`\`\`json\n${answerJson(musterstadtAnswer)}\n\`\`\``)
+    assert.include(
+      readme,
+      `\`\`\`json\n${json(Schema.encodeSync(Schema.toCodecJson(ContractModelAnswer))(fremdhausenSplit.contractModels.DV))}\n\`\`\``
+    )
+  })
+})
