@@ -38,10 +38,10 @@ export const call = async (h: Harness, method: string, path: string, options: Ca
   const headers = new Headers(options.headers)
   if (options.token) headers.set("authorization", `Bearer ${options.token}`)
   if (options.cookie) headers.set("cookie", options.cookie)
-  let body: string | undefined
+  let body: string | null = null
   if (options.rawBody !== undefined) body = options.rawBody
   else if (options.body !== undefined) body = JSON.stringify(options.body)
-  if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json")
+  if (body !== null && !headers.has("content-type")) headers.set("content-type", "application/json")
   const response = await h.fetch(new Request(`${h.origin}${h.basePath}${path}`, { method, headers, body, redirect: "manual" }))
   const text = await response.text()
   let parsed: unknown = text

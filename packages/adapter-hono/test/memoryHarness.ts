@@ -3,6 +3,7 @@ import {
   AccountStore,
   type AccountId,
   AuthenticationPolicyRef,
+  type CoreServices,
   defaultAuthenticationPolicy,
   Email,
   layerCoreMemory,
@@ -36,7 +37,12 @@ export const testPassword = "korrekt-pferd-batterie-heftklammer-2025"
  * The whole core in memory behind the app: cheap password hashing, no deliberate delay on „Passwort
  * vergessen", and a clock the tests can move. One per test, so that tests share nothing.
  */
-export const memoryHarness = async (options: AppOptions = {}): Promise<Harness> => {
+export interface MemoryHarness extends Harness {
+  readonly runtime: ManagedRuntime.ManagedRuntime<CoreServices, unknown>
+  readonly app: ReturnType<typeof createApp>
+}
+
+export const memoryHarness = async (options: AppOptions = {}): Promise<MemoryHarness> => {
   const { clock, offset } = shiftableClock()
   const layer = layerCoreMemory({ passwordHashing: { iterations: 1000 } }).pipe(
     Layer.provideMerge(

@@ -5,9 +5,7 @@
  * deadlines, labels) and the eligibility answers it prints, so the README cannot drift from what the code does.
  */
 import {
-  Account,
-  type AccountId,
-  AccountStore,
+  type Actor,
   Addresses,
   type AdministrativeLevel,
   Authentication,
@@ -27,7 +25,6 @@ import {
   defaultAuthenticationPolicy,
   defaultThresholds,
   EligibilityAnswer,
-  Email,
   estimatedContractValue,
   evaluateEligibility,
   type FederalState,
@@ -41,12 +38,11 @@ import {
   Mailer,
   Members,
   Money,
-  newId,
   Offering,
   OfferingDraft,
   type OfferingDraftEncoded,
   OfferingId,
-  type Operator,
+  Operators,
   Ordering,
   Organization,
   OrganizationId,
@@ -108,30 +104,14 @@ const TestCore = layerCoreMemory({ passwordHashing: { iterations: 1_000 } }).pip
 /** Every password of the examples: the policy wants 25 to 1024 characters and nothing else. */
 const password = "korrekt Pferd Batterie Heftklammer"
 
-/** Operator accounts belong to the deployment, not to a form: here, straight into the store. */
+/** The first operator comes from the deployment's configuration (idempotent at start-up) and signs in like anyone. */
 const provisionOperator = Effect.gen(function* () {
-  const now = yield* DateTime.now
-  const id = yield* newId<AccountId>("acc")
-  yield* AccountStore.use((s) =>
-    s.insert(
-      new Account({
-        id,
-        kind: "operator",
-        organizationId: null,
-        email: Email.make("betrieb@dvc.example"),
-        firstName: "Olaf",
-        lastName: "Betrieb",
-        status: "active",
-        isMainAdmin: false,
-        roleIds: [],
-        passwordHash: null,
-        passwordResetRequired: false,
-        createdAt: now,
-        updatedAt: now
-      })
-    )
+  yield* Operators.use((o) =>
+    o.ensure({ email: "betrieb@dvc.example", firstName: "Olaf", lastName: "Betrieb", password })
   )
-  return { _tag: "Operator", accountId: id } satisfies Operator
+  const auth = yield* Authentication
+  const { session } = yield* auth.login({ email: "betrieb@dvc.example", password })
+  return (yield* auth.authenticate(session.token)).actor
 })
 
 /** A fresh portal on Monday, 2 June 2025, 10:00 Berlin: an operator, and a CSP-AGB version in force. */
@@ -170,7 +150,7 @@ interface Applicant {
 }
 
 /** „Registrieren" (DOMAIN §2): submit the form, follow the emailed link, and the operator approves. */
-const registerOrganization = (operator: Operator, applicant: Applicant) =>
+const registerOrganization = (operator: Actor, applicant: Applicant) =>
   Effect.gen(function* () {
     const registrations = yield* Registrations
     const terms = yield* Terms.use((t) => t.current())
@@ -482,7 +462,7 @@ const govdigital: Applicant = {
 }
 
 /** Registers an organization, gives it its capabilities (the operator's call) and signs its main admin in. */
-const joinPortal = (operator: Operator, applicant: Applicant, capabilities: ReadonlyArray<Capability>) =>
+const joinPortal = (operator: Actor, applicant: Applicant, capabilities: ReadonlyArray<Capability>) =>
   Effect.gen(function* () {
     const { organizationId } = yield* registerOrganization(operator, applicant)
     yield* OrganizationProfile.use((p) =>
