@@ -34,6 +34,7 @@ const apiRoutes = (deps: Deps) =>
     .route("/provider", partyOrderRoutes(deps, "provider"))
     .route("/intermediary", partyOrderRoutes(deps, "intermediary"))
     .route("/operator", operatorRoutes(deps))
+    // Without dev mode nothing is mounted; the cast keeps one `AppType` (a client calling them gets 404).
     .route("/dev", deps.options.dev ? devRoutes(deps) : (new Hono() as ReturnType<typeof devRoutes>))
 
 /** The type of the API for the typed client: `hc<AppType>("https://portal.example.org/api")`. */

@@ -86,7 +86,10 @@ export interface Title {
 export const errorTitles = {
   InvalidInput: { de: "Ungültige Eingabe", en: "Invalid input" },
   Unauthenticated: { de: "Nicht angemeldet", en: "Not signed in" },
-  InvalidCredentials: { de: "E-Mail-Adresse oder Passwort falsch", en: "Wrong email address or password" },
+  InvalidCredentials: {
+    de: "E-Mail-Adresse oder Passwort falsch. Erster Login nach der Systemumstellung? Vergeben Sie über „Passwort vergessen“ ein neues Passwort.",
+    en: "Wrong email address or password. First sign-in after the system switch-over? Set a new password through “Passwort vergessen” (forgot password)."
+  },
   PermissionDenied: { de: "Keine Berechtigung", en: "Permission denied" },
   PermissionEscalation: {
     de: "Berechtigungen, die Sie selbst nicht haben, können Sie nicht vergeben",

@@ -16,6 +16,7 @@ export interface Runner {
   readonly now: () => Promise<DateTime.Utc>
   /** Logs through Effect, never to the client. */
   readonly logError: (message: string, annotations: Record<string, unknown>) => void
+  readonly logWarning: (message: string, annotations: Record<string, unknown>) => void
 }
 
 const unauthorizedHeaders = { "www-authenticate": 'Bearer realm="cloudportal"' }
@@ -137,6 +138,9 @@ export const makeRunner = (runtime: CoreRuntime): Runner => {
       throw new ProblemException(failure(c, exit.cause))
     },
     now: () => runtime.runPromise(DateTime.now),
+    logWarning: (message, annotations) => {
+      runtime.runFork(Effect.logWarning(message).pipe(Effect.annotateLogs(annotations)))
+    },
     logError
   }
 }

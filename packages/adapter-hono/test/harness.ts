@@ -42,7 +42,9 @@ export const call = async (h: Harness, method: string, path: string, options: Ca
   if (options.rawBody !== undefined) body = options.rawBody
   else if (options.body !== undefined) body = JSON.stringify(options.body)
   if (body !== null && !headers.has("content-type")) headers.set("content-type", "application/json")
-  const response = await h.fetch(new Request(`${h.origin}${h.basePath}${path}`, { method, headers, body, redirect: "manual" }))
+  const response = await h.fetch(
+    new Request(`${h.origin}${h.basePath}${path}`, { method, headers, body, redirect: "manual" })
+  )
   const text = await response.text()
   let parsed: unknown = text
   if ((response.headers.get("content-type") ?? "").includes("json") && text !== "") parsed = JSON.parse(text)

@@ -1,7 +1,7 @@
 import {
   Account,
-  AccountStore,
   type AccountId,
+  AccountStore,
   AuthenticationPolicyRef,
   type CoreServices,
   defaultAuthenticationPolicy,

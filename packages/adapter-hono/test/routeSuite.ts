@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { type Answer, call, type Harness, unique } from "./harness.ts"
-import { login, offeringDraft, type Org, password, world } from "./world.ts"
+import { login, type Org, offeringDraft, password, world } from "./world.ts"
 
 /**
  * The HTTP contract of API.md, over any running app: a function of the harness factory, so the same suite
@@ -154,7 +154,11 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
         const id = await w.currentTerms()
         const answer = await call(h, "GET", "/terms/current")
         expect(answer.status).toBe(200)
-        expect(answer.body).toMatchObject({ id, url: "https://agb.example/v1", effectiveFrom: "2020-01-01T00:00:00.000Z" })
+        expect(answer.body).toMatchObject({
+          id,
+          url: "https://agb.example/v1",
+          effectiveFrom: "2020-01-01T00:00:00.000Z"
+        })
       })
     )
 
@@ -162,7 +166,9 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
       "an unknown email and a wrong password get the same 401",
       withPortal(async (h, w) => {
         const org = await w.organization()
-        const wrong = await call(h, "POST", "/auth/login", { body: { email: org.admin.email, password: `${password}x` } })
+        const wrong = await call(h, "POST", "/auth/login", {
+          body: { email: org.admin.email, password: `${password}x` }
+        })
         const unknown = await call(h, "POST", "/auth/login", { body: { email: `x-${unique()}@x.test`, password } })
         expectProblem(wrong, 401, "InvalidCredentials")
         expectProblem(unknown, 401, "InvalidCredentials")
@@ -225,7 +231,11 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
         const body = { kind: "billing", street: "Weg 2", postalCode: "80331", city: "München" }
         expectProblem(await call(h, "POST", "/organization/addresses", { cookie, body }), 403, "CrossOriginRequest")
         expectProblem(
-          await call(h, "POST", "/organization/addresses", { cookie, body, headers: { origin: "https://evil.example" } }),
+          await call(h, "POST", "/organization/addresses", {
+            cookie,
+            body,
+            headers: { origin: "https://evil.example" }
+          }),
           403,
           "CrossOriginRequest"
         )
@@ -370,16 +380,26 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
         expect(profile.body.flags).toEqual(expect.objectContaining({ masterDataReviewRequired: false }))
 
         const edit = { supplementary: { website: "https://stadt.example" } }
-        expectProblem(await call(h, "PATCH", "/organization", { token: employee.token, body: edit }), 403, "PermissionDenied")
+        expectProblem(
+          await call(h, "PATCH", "/organization", { token: employee.token, body: edit }),
+          403,
+          "PermissionDenied"
+        )
         const edited = await call(h, "PATCH", "/organization", { token: org.admin.token, body: edit })
         expect(edited.status).toBe(200)
         expect(edited.body.organization.supplementary.website).toBe("https://stadt.example")
 
-        const renamed = await call(h, "PATCH", "/organization", { token: org.admin.token, body: { name: "Anderer Name" } })
+        const renamed = await call(h, "PATCH", "/organization", {
+          token: org.admin.token,
+          body: { name: "Anderer Name" }
+        })
         expectProblem(renamed, 403, "OperatorOnly")
         expect(renamed.body.fields).toEqual(["name"])
         expectProblem(
-          await call(h, "PATCH", "/organization", { token: org.admin.token, body: { supplementary: { website: "kein-url" } } }),
+          await call(h, "PATCH", "/organization", {
+            token: org.admin.token,
+            body: { supplementary: { website: "kein-url" } }
+          }),
           400,
           "InvalidInput"
         )
@@ -442,7 +462,10 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
         ).toBe(204)
 
         expectProblem(
-          await call(h, "PATCH", `/organization/addresses/${created.body.id}`, { token: other.admin.token, body: { city: "X" } }),
+          await call(h, "PATCH", `/organization/addresses/${created.body.id}`, {
+            token: other.admin.token,
+            body: { city: "X" }
+          }),
           404,
           "AddressNotFound"
         )
@@ -465,7 +488,12 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
       withPortal(async (h, w) => {
         const org = await w.organization()
         const parent = await w.organization()
-        const body = { controlledBy: parent.id, joint: false, evidence: "Satzung § 3", validFrom: "2024-01-01T00:00:00.000Z" }
+        const body = {
+          controlledBy: parent.id,
+          joint: false,
+          evidence: "Satzung § 3",
+          validFrom: "2024-01-01T00:00:00.000Z"
+        }
         const declared = await call(h, "POST", "/organization/inhouse-declarations", { token: org.admin.token, body })
         expect(declared.status).toBe(201)
         expect(declared.body).toMatchObject({ controller: parent.id, controlled: org.id, ended: null })
@@ -484,13 +512,18 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
         const list = await call(h, "GET", "/organization/inhouse-declarations", { token: org.admin.token })
         expect(list.body.items.map((d: { id: string }) => d.id)).toEqual([declared.body.id])
         expectProblem(
-          await call(h, "DELETE", `/organization/inhouse-declarations/${declared.body.id}`, { token: parent.admin.token }),
+          await call(h, "DELETE", `/organization/inhouse-declarations/${declared.body.id}`, {
+            token: parent.admin.token
+          }),
           404,
           "InhouseDeclarationNotFound"
         )
         expect(
-          (await call(h, "DELETE", `/organization/inhouse-declarations/${declared.body.id}`, { token: org.admin.token }))
-            .status
+          (
+            await call(h, "DELETE", `/organization/inhouse-declarations/${declared.body.id}`, {
+              token: org.admin.token
+            })
+          ).status
         ).toBe(204)
         const after = await call(h, "GET", "/organization/inhouse-declarations", { token: org.admin.token })
         expect(after.body.items[0].ended).not.toBeNull()
@@ -534,7 +567,11 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
           token: org.admin.token
         })
         expect(next.body.items[0].id).not.toBe(list.body.items[0].id)
-        expectProblem(await call(h, "GET", "/organization/members?limit=0", { token: org.admin.token }), 400, "InvalidInput")
+        expectProblem(
+          await call(h, "GET", "/organization/members?limit=0", { token: org.admin.token }),
+          400,
+          "InvalidInput"
+        )
 
         const one = await call(h, "GET", `/organization/members/${invited.body.id}`, { token: org.admin.token })
         expect(one.body.allowedActions).toEqual(expect.arrayContaining(["edit", "deactivate", "delete"]))
@@ -583,9 +620,9 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
         expect(reset.status).toBe(202)
         expect(await h.linkToken(email, "PasswordResetLink")).toEqual(expect.any(String))
 
-        expect((await call(h, "DELETE", `/organization/members/${invited.body.id}`, { token: org.admin.token })).status).toBe(
-          204
-        )
+        expect(
+          (await call(h, "DELETE", `/organization/members/${invited.body.id}`, { token: org.admin.token })).status
+        ).toBe(204)
         expectProblem(
           await call(h, "GET", `/organization/members/${invited.body.id}`, { token: org.admin.token }),
           404,
@@ -662,12 +699,18 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
         })
         expect(created.status).toBe(201)
         expectProblem(
-          await call(h, "POST", "/organization/roles", { token: org.admin.token, body: { name: "einkauf", permissions: [] } }),
+          await call(h, "POST", "/organization/roles", {
+            token: org.admin.token,
+            body: { name: "einkauf", permissions: [] }
+          }),
           409,
           "RoleNameTaken"
         )
         expectProblem(
-          await call(h, "POST", "/organization/roles", { token: org.admin.token, body: { name: "", permissions: ["alles"] } }),
+          await call(h, "POST", "/organization/roles", {
+            token: org.admin.token,
+            body: { name: "", permissions: ["alles"] }
+          }),
           400,
           "InvalidInput"
         )
@@ -688,11 +731,16 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
           "BuiltInRoleProtected"
         )
         expectProblem(
-          await call(h, "PATCH", `/organization/roles/${created.body.id}`, { token: other.admin.token, body: { name: "Y" } }),
+          await call(h, "PATCH", `/organization/roles/${created.body.id}`, {
+            token: other.admin.token,
+            body: { name: "Y" }
+          }),
           404,
           "RoleNotFound"
         )
-        expect((await call(h, "DELETE", `/organization/roles/${created.body.id}`, { token: org.admin.token })).status).toBe(204)
+        expect(
+          (await call(h, "DELETE", `/organization/roles/${created.body.id}`, { token: org.admin.token })).status
+        ).toBe(204)
       })
     )
 
@@ -730,7 +778,9 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
       "a provider publishes and changes an offering; a customer browses it; a non-provider cannot publish",
       withPortal(async (h, w) => {
         const { provider, customer, offeringId } = await market(h, w)
-        const list = await call(h, "GET", "/catalog/offerings?serviceType=IaaS&efa=false", { token: customer.admin.token })
+        const list = await call(h, "GET", "/catalog/offerings?serviceType=IaaS&efa=false", {
+          token: customer.admin.token
+        })
         expect(list.status).toBe(200)
         expect(list.body.items.map((o: { id: string }) => o.id)).toContain(offeringId)
         expectProblem(
@@ -888,9 +938,15 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
           "ReasonRequired"
         )
         expectProblem(await step(provider.admin.token, { action: "genehmigen" }), 400, "InvalidInput")
-        const confirmed = await step(provider.admin.token, { action: "confirm", expectedStatus: "inReviewByProviderDV" })
+        const confirmed = await step(provider.admin.token, {
+          action: "confirm",
+          expectedStatus: "inReviewByProviderDV"
+        })
         expect(confirmed.body.status).toBe("confirmedByProviderDV")
-        const ordered = await step(provider.admin.token, { action: "markOrdered", expectedStatus: "confirmedByProviderDV" })
+        const ordered = await step(provider.admin.token, {
+          action: "markOrdered",
+          expectedStatus: "confirmedByProviderDV"
+        })
         expect(ordered.body.status).toBe("ordered")
         expect(ordered.body.history.map((e: { to: string }) => e.to)).toEqual([
           "inReviewByProviderDV",
@@ -906,9 +962,14 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
         const { customer, offeringId, provider } = await market(h, w)
         const order = await placeOrder(h, customer, offeringId)
         await h.advanceTime("40 days")
+        // Sessions do not outlive the decision period either: everyone signs in again.
+        expectProblem(await call(h, "GET", "/me", { token: provider.admin.token }), 401, "Unauthenticated")
+        w.forgetOperatorSession()
+        const providerAdmin = await login(h, provider.admin.email, password)
+        const customerAdmin = await login(h, customer.admin.email, password)
         expectProblem(
           await call(h, "POST", `/orders/${order.id}/transitions`, {
-            token: provider.admin.token,
+            token: providerAdmin.token,
             body: { action: "startReview", expectedStatus: "open" }
           }),
           422,
@@ -916,14 +977,14 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
         )
         const op = await w.operatorSession()
         expectProblem(
-          await call(h, "POST", "/operator/orders/expire-overdue", { token: customer.admin.token }),
+          await call(h, "POST", "/operator/orders/expire-overdue", { token: customerAdmin.token }),
           403,
           "PermissionDenied"
         )
         const swept = await call(h, "POST", "/operator/orders/expire-overdue", { token: op.token })
         expect(swept.status).toBe(200)
         expect(swept.body).toEqual({ expired: 1 })
-        const view = await call(h, "GET", `/orders/${order.id}`, { token: customer.admin.token })
+        const view = await call(h, "GET", `/orders/${order.id}`, { token: customerAdmin.token })
         expect(view.body.status).toBe("expired")
         expect(view.body.statusLabel).toBe("Abgelaufen")
       })
@@ -980,9 +1041,13 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
         for (const [method, path, body] of [
           ["GET", "/operator/registrations", undefined],
           ["PATCH", `/operator/organizations/${org.id}`, { name: "Neu", reason: "Umbenennung" }],
-          ["POST", "/operator/terms", { version: "x", effectiveFrom: "2020-01-01T00:00:00.000Z", url: "https://a.example" }],
+          [
+            "POST",
+            "/operator/terms",
+            { version: "x", effectiveFrom: "2020-01-01T00:00:00.000Z", url: "https://a.example" }
+          ],
           ["PUT", "/operator/thresholds", { thresholds: [] }],
-          ["POST", "/operator/imports", {}]
+          ["POST", "/operator/imports", { organizations: [] }]
         ] as const) {
           const answer = await call(h, method, path, { token: org.admin.token, ...(body ? { body } : {}) })
           expectProblem(answer, 403, "PermissionDenied")
@@ -1058,11 +1123,53 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
     )
 
     it(
-      "the migration import is not available yet: 501 with a problem document",
+      "the migration import reports every problem on a dry run, then writes all at once; imported accounts start at „Passwort vergessen“",
       withPortal(async (h, w) => {
         const op = await w.operatorSession()
-        const answer = await call(h, "POST", "/operator/imports?dryRun=true", { token: op.token, body: {} })
-        expectProblem(answer, 501, "NotImplemented")
+        const suffix = unique()
+        const organization = {
+          name: `Gemeinde Import ${suffix}`,
+          legalForm: "Körperschaft des öffentlichen Rechts",
+          administrativeLevel: "municipal",
+          federalState: "DE-BY",
+          addresses: [
+            {
+              kind: "location",
+              street: "Markt 1",
+              postalCode: "90518",
+              city: "Altdorf",
+              phone: "09187 1",
+              isDefault: true
+            }
+          ],
+          accounts: [{ email: `haupt-${suffix}@import.test`, firstName: "Hanna", lastName: "Haupt", isMainAdmin: true }]
+        }
+        const broken = { organizations: [{ ...organization, federalState: null, accounts: [] }] }
+        const dry = await call(h, "POST", "/operator/imports?dryRun=true", { token: op.token, body: broken })
+        expect(dry.status).toBe(200)
+        expect(dry.body.problems.map((p: { path: string }) => p.path).sort()).toEqual([
+          "organizations.0.accounts",
+          "organizations.0.federalState"
+        ])
+        const refused = await call(h, "POST", "/operator/imports", { token: op.token, body: broken })
+        expectProblem(refused, 400, "InvalidInput")
+
+        const done = await call(h, "POST", "/operator/imports", {
+          token: op.token,
+          body: { organizations: [organization] }
+        })
+        expect(done.status).toBe(200)
+        expect(done.body).toMatchObject({ dryRun: false, organizations: 1, accounts: 1, problems: [] })
+        const login = await call(h, "POST", "/auth/login", {
+          body: { email: organization.accounts[0]!.email, password: "irgendein langes Passwort aus dem Altsystem" }
+        })
+        expectProblem(login, 401, "InvalidCredentials")
+        expect(login.body.detail).toContain("Passwort vergessen")
+        const again = await call(h, "POST", "/operator/imports?dryRun=true", {
+          token: op.token,
+          body: { organizations: [organization] }
+        })
+        expect(again.body.problems.map((p: { path: string }) => p.path)).toContain("organizations.0.name")
       })
     )
   })
@@ -1074,7 +1181,11 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
         const body = await w.registrationBody()
         expect((await call(h, "POST", "/registrations", { body })).status).toBe(202)
         const replay = await call(h, "POST", "/registrations", {
-          body: { ...body, organization: { ...body.organization, name: `Andere ${unique()}` }, person: { ...body.person, email: `x-${unique()}@x.test` } }
+          body: {
+            ...body,
+            organization: { ...body.organization, name: `Andere ${unique()}` },
+            person: { ...body.person, email: `x-${unique()}@x.test` }
+          }
         })
         expectProblem(replay, 400, "InvalidInput")
         expect(replay.body.errors.map((e: { path: string }) => e.path)).toContain("captcha.answer")

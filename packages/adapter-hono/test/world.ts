@@ -37,6 +37,8 @@ export const world = (h: Harness) => {
 
   const currentTerms = () => {
     terms ??= operatorSession().then(async (op) => {
+      const current = await call(h, "GET", "/terms/current")
+      if (current.status === 200) return current.body.id as string
       const answer = await call(h, "POST", "/operator/terms", {
         token: op.token,
         body: { version: `2025-${unique()}`, effectiveFrom: "2020-01-01T00:00:00.000Z", url: "https://agb.example/v1" }
@@ -114,7 +116,12 @@ export const world = (h: Harness) => {
     return { token: accepted.body.session.token, accountId: accepted.body.account.id, email }
   }
 
-  return { operatorSession, currentTerms, registrationBody, organization, role, member }
+  /** After the clock moved past the session lifetime: a fresh operator session on the next use. */
+  const forgetOperatorSession = () => {
+    operator = undefined
+  }
+
+  return { operatorSession, forgetOperatorSession, currentTerms, registrationBody, organization, role, member }
 }
 
 const text = (de: string, en: string) => ({ de, en })

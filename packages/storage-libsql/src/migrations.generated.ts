@@ -29,5 +29,43 @@ export const migrations: ReadonlyArray<EmbeddedMigration> = [
       "CREATE INDEX `sessions_account_idx` ON `sessions` (`account_id`);",
       "CREATE TABLE `terms_versions` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`version` text NOT NULL,\n\t`effective_from` integer NOT NULL,\n\t`url` text,\n\t`text` text\n);"
     ]
+  },
+  {
+    tag: "0001_remaining_ports",
+    when: 1795790169920,
+    hash: "39b645ff67a467fe5ac346d12859affbc39156324c22e1e90343b7f3d7d4698f",
+    statements: [
+      "CREATE TABLE `contract_folders` (\n\t`order_id` text PRIMARY KEY NOT NULL,\n\t`customer_id` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`documents` text NOT NULL,\n\t`master_data` text NOT NULL,\n\t`product` text NOT NULL,\n\t`price` text NOT NULL,\n\t`configuration` text NOT NULL,\n\t`terms` text NOT NULL,\n\t`maturity` text NOT NULL,\n\t`service_conditions` text NOT NULL,\n\t`eligibility` text NOT NULL,\n\t`summary_media_type` text NOT NULL,\n\t`summary` blob NOT NULL\n);",
+      "CREATE TABLE `dev_mails` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`recipient` text NOT NULL,\n\t`recipient_key` text NOT NULL,\n\t`subject` text NOT NULL,\n\t`text` text NOT NULL,\n\t`html` text NOT NULL,\n\t`links` text NOT NULL,\n\t`sent_at` integer NOT NULL\n);",
+      "CREATE INDEX `dev_mails_sent_idx` ON `dev_mails` (`sent_at`);",
+      "CREATE INDEX `dev_mails_recipient_idx` ON `dev_mails` (`recipient_key`,`sent_at`);",
+      "CREATE TABLE `inhouse_declarations` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`controller` text NOT NULL,\n\t`controlled` text NOT NULL,\n\t`joint` integer NOT NULL,\n\t`evidence` text NOT NULL,\n\t`valid_from` integer NOT NULL,\n\t`valid_until` integer,\n\t`declared_by_organization_id` text NOT NULL,\n\t`declared_by_account_id` text NOT NULL,\n\t`declared_at` integer NOT NULL,\n\t`ended_at` integer,\n\t`ended_by_account_id` text\n);",
+      "CREATE INDEX `inhouse_declarations_declarant_idx` ON `inhouse_declarations` (`declared_by_organization_id`,`declared_at`,`id`);",
+      'CREATE TABLE `inhouse_revision` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`token` text NOT NULL,\n\tCONSTRAINT "inhouse_revision_single_row" CHECK("inhouse_revision"."id" = 1)\n);',
+      "CREATE TABLE `offering_versions` (\n\t`offering_id` text NOT NULL,\n\t`version` integer NOT NULL,\n\t`provider_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`description` text NOT NULL,\n\t`portfolio_category` text NOT NULL,\n\t`service_type` text NOT NULL,\n\t`price_plans` text NOT NULL,\n\t`properties` text NOT NULL,\n\t`provisioning_time` text NOT NULL,\n\t`maturity` text NOT NULL,\n\t`conditions` text NOT NULL,\n\t`supported_contract_models` text NOT NULL,\n\t`customer_circles` text NOT NULL,\n\t`intermediary_id` text,\n\t`efa` integer NOT NULL,\n\t`active` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\tPRIMARY KEY(`offering_id`, `version`),\n\tFOREIGN KEY (`offering_id`) REFERENCES `offerings`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE TABLE `offerings` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`latest_version` integer NOT NULL,\n\t`provider_id` text NOT NULL,\n\t`service_type` text NOT NULL,\n\t`portfolio_category` text NOT NULL,\n\t`efa` integer NOT NULL,\n\t`active` integer NOT NULL\n);",
+      "CREATE INDEX `offerings_provider_idx` ON `offerings` (`provider_id`,`id`);",
+      "CREATE INDEX `offerings_service_type_idx` ON `offerings` (`service_type`,`id`);",
+      "CREATE INDEX `offerings_category_idx` ON `offerings` (`portfolio_category`,`id`);",
+      "CREATE TABLE `orders` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`status` text NOT NULL,\n\t`contract_model` text NOT NULL,\n\t`total_cents` integer NOT NULL,\n\t`deadline` integer NOT NULL,\n\t`placed_at` integer NOT NULL,\n\t`ordered_by_account_id` text NOT NULL,\n\t`ordered_by_name` text NOT NULL,\n\t`customer_id` text NOT NULL,\n\t`provider_id` text NOT NULL,\n\t`intermediary_id` text,\n\t`offering_id` text NOT NULL,\n\t`offering_version` integer NOT NULL,\n\t`offering_name` text NOT NULL,\n\t`price_plan` text NOT NULL,\n\t`quantity` integer NOT NULL,\n\t`configuration` text NOT NULL,\n\t`eligibility` text NOT NULL,\n\t`below_threshold` integer NOT NULL,\n\t`counted_value_cents` integer NOT NULL,\n\t`history` text NOT NULL,\n\t`reminder_sent_at` integer\n);",
+      "CREATE INDEX `orders_customer_idx` ON `orders` (`customer_id`,`placed_at`,`id`);",
+      "CREATE INDEX `orders_customer_status_idx` ON `orders` (`customer_id`,`status`,`placed_at`,`id`);",
+      "CREATE INDEX `orders_orderer_idx` ON `orders` (`customer_id`,`ordered_by_account_id`,`placed_at`,`id`);",
+      "CREATE INDEX `orders_provider_idx` ON `orders` (`provider_id`,`placed_at`,`id`);",
+      "CREATE INDEX `orders_provider_status_idx` ON `orders` (`provider_id`,`status`,`placed_at`,`id`);",
+      'CREATE INDEX `orders_intermediary_idx` ON `orders` (`intermediary_id`,`placed_at`,`id`) WHERE "orders"."intermediary_id" IS NOT NULL;',
+      'CREATE INDEX `orders_intermediary_status_idx` ON `orders` (`intermediary_id`,`status`,`placed_at`,`id`) WHERE "orders"."intermediary_id" IS NOT NULL;',
+      "CREATE INDEX `orders_awaiting_deadline_idx` ON `orders` (`deadline`,`id`) WHERE \"orders\".\"status\" IN ('open', 'inReviewByProviderDV', 'inReviewByIntermediaryUV', 'confirmedByIntermediaryUV', 'inReviewByProviderUV');",
+      'CREATE INDEX `orders_threshold_sum_idx` ON `orders` (`customer_id`,`offering_id`,`placed_at`,`status`,`counted_value_cents`) WHERE "orders"."below_threshold" = 1;',
+      "CREATE TABLE `rate_limits` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`window_started_at` integer NOT NULL,\n\t`hits` integer NOT NULL,\n\t`expires_at` integer NOT NULL\n);",
+      "CREATE INDEX `rate_limits_expires_idx` ON `rate_limits` (`expires_at`);",
+      "CREATE TABLE `registrations` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`status` text NOT NULL,\n\t`organization_name` text NOT NULL,\n\t`normalized_organization_name` text NOT NULL,\n\t`legal_form` text NOT NULL,\n\t`administrative_level` text NOT NULL,\n\t`federal_state` text,\n\t`street` text NOT NULL,\n\t`postal_code` text NOT NULL,\n\t`city` text NOT NULL,\n\t`phone` text NOT NULL,\n\t`first_name` text NOT NULL,\n\t`last_name` text NOT NULL,\n\t`email` text NOT NULL,\n\t`password_hash` text NOT NULL,\n\t`accepted_terms_id` text NOT NULL,\n\t`submitted_at` integer NOT NULL,\n\t`confirmation_deadline` integer NOT NULL,\n\t`confirmed_at` integer,\n\t`decided_at` integer,\n\t`decided_by` text,\n\t`rejection_reason` text,\n\t`organization_id` text,\n\t`account_id` text,\n\t`expired_at` integer,\n\t`updated_at` integer NOT NULL\n);",
+      "CREATE UNIQUE INDEX `registrations_open_organization_name_unique` ON `registrations` (`normalized_organization_name`) WHERE \"registrations\".\"status\" IN ('awaitingEmailConfirmation', 'awaitingOperatorReview');",
+      "CREATE UNIQUE INDEX `registrations_open_email_unique` ON `registrations` (`email`) WHERE \"registrations\".\"status\" IN ('awaitingEmailConfirmation', 'awaitingOperatorReview');",
+      "CREATE INDEX `registrations_status_submitted_idx` ON `registrations` (`status`,`submitted_at`,`id`);",
+      'CREATE INDEX `registrations_unconfirmed_deadline_idx` ON `registrations` (`confirmation_deadline`,`id`) WHERE "registrations"."status" = \'awaitingEmailConfirmation\';',
+      'CREATE TABLE `threshold_table` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`replacements` integer NOT NULL,\n\tCONSTRAINT "threshold_table_single_row" CHECK("threshold_table"."id" = 1)\n);',
+      "CREATE TABLE `thresholds` (\n\t`position` integer PRIMARY KEY NOT NULL,\n\t`jurisdiction` text NOT NULL,\n\t`federal_state` text,\n\t`administrative_level` text,\n\t`net_amount_cents` integer NOT NULL,\n\t`valid_from` integer NOT NULL,\n\t`valid_until` integer,\n\t`source` text NOT NULL\n);"
+    ]
   }
 ]

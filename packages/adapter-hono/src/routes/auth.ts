@@ -38,7 +38,7 @@ export const authRoutes = ({ runner, options, limit, session }: Deps) => {
     `${publicUrlOf(c, options).origin}${options.basePath}/auth/oidc/${encodeURIComponent(id)}/callback`
 
   const refuse = (c: Context, reason: string) => {
-    runner.logError("single sign-on refused", { reason, path: c.req.path })
+    runner.logWarning("single sign-on refused", { reason, path: c.req.path })
     const target = options.oidc?.errorRedirect
     if (target) {
       const url = new URL(target, publicUrlOf(c, options))

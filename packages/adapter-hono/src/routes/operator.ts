@@ -1,9 +1,12 @@
 import {
   type Actor,
   Authentication,
+  FieldIssue,
+  ImportInput,
   MainAdminReassignment,
   Members,
   MemberView,
+  MigrationImport,
   OperatorProfileUpdate,
   OperatorVisibleStatus,
   Ordering,
@@ -36,6 +39,16 @@ export const RegistrationListQuery = Schema.Struct({
   status: Schema.optionalKey(OperatorVisibleStatus),
   limit: Schema.optionalKey(Limit),
   cursor: Schema.optionalKey(Schema.String)
+})
+
+export const ImportQuery = Schema.Struct({ dryRun: Schema.optionalKey(Schema.Literals(["true", "false"])) })
+
+export const ImportReportJson = Schema.Struct({
+  dryRun: Schema.Boolean,
+  organizations: Schema.Int,
+  addresses: Schema.Int,
+  accounts: Schema.Int,
+  problems: Schema.Array(FieldIssue)
 })
 
 export const ThresholdTableJson = Schema.Struct({ thresholds: Schema.Array(Threshold) })
@@ -246,20 +259,23 @@ export const operatorRoutes = ({ runner, session }: Deps) =>
       "/imports",
       describe({
         tag,
-        summary: "Migration import from the previous system (`?dryRun=true` reports every problem)",
-        description: "Not available yet: core has no import use case.",
+        summary: "Migration import from the previous system (`?dryRun=true` reports every problem, writes nothing)",
+        description:
+          "Organizations with addresses and accounts. Imported accounts set their password through „Passwort vergessen“; imported organizations review their master data. A real run writes everything or, with any problem, nothing (400 listing every problem).",
         auth: "operator",
-        success: { status: 200, description: "The import report" },
-        errors: ["NotImplemented"]
+        success: { status: 200, description: "The import report", schema: ImportReportJson }
       }),
       session,
+      queryOf(ImportQuery),
+      jsonBody(ImportInput),
       async (c) => {
-        requireOperator(c.var.session.actor, c)
-        return adapterProblemResponse(
+        const body = await rawBody(c)
+        const dryRun = c.req.valid("query").dryRun === "true"
+        const report = await runner.run(
           c,
-          "NotImplemented",
-          "Der Migrationsimport ist noch nicht verfügbar / the migration import is not available yet"
+          MigrationImport.use((m) => m.run(c.var.session.actor, body, { dryRun }))
         )
+        return c.json(toJson(ImportReportJson, report), 200)
       }
     )
     .post(

@@ -1,0 +1,178 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { defaultDemoPassword, demoAccounts } from "@cloudportal/core/demo"
+import { describe, expect, it } from "vitest"
+import { client } from "./support/http.ts"
+import { freePort, type ServerProcess, startProcess, waitUntilReady } from "./support/process.ts"
+
+const password = "ein-sehr-langes-passwort-fuer-den-rauchtest"
+
+/** One server process on a fresh port over `databaseFile`; always stopped, also when the test fails. */
+const withServer = async <A>(
+  databaseFile: string,
+  run: (server: ServerProcess, origin: string) => Promise<A>
+): Promise<A> => {
+  const port = await freePort()
+  const server = startProcess({
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATABASE_URL: databaseFile,
+    // Mail reaches the dev mailbox right after each change; the timer is only the fallback.
+    CLOUDPORTAL_DISPATCH_INTERVAL: "1 second"
+  })
+  try {
+    const origin = `http://127.0.0.1:${port}`
+    await waitUntilReady(server, origin)
+    return await run(server, origin)
+  } finally {
+    await server.kill()
+  }
+}
+
+const stopWithSigterm = async (server: ServerProcess) => {
+  server.child.kill("SIGTERM")
+  const code = await server.exited
+  if (code !== 0) expect.fail(`exit code ${code}:\n${server.output().stderr}`)
+  expect(server.output().stdout).toContain("cloudportal: stopped")
+}
+
+describe("the main job over real HTTP", () => {
+  it("register, confirm, approve, sign in, invite, accept, check eligibility, order, provider decides, ordered; SIGTERM exits 0 and a restart keeps every change", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cloudportal-node-server-"))
+    const databaseFile = join(dir, "data", "cloudportal.db")
+    try {
+      const adminEmail = `hauptadmin-${Date.now()}@stadt-rauchtest.test`
+      const memberEmail = `mitarbeiterin-${Date.now()}@stadt-rauchtest.test`
+
+      const orderId = await withServer(databaseFile, async (server, origin) => {
+        const api = client(origin)
+        expect(server.output().stdout).toContain(`${origin}/api/docs`)
+        expect(server.output().stdout).toContain(demoAccounts.operator)
+
+        // Registration (DOMAIN §2): submitted, confirmed through the mailed link, approved by the operator.
+        const captcha = await api.expectCall(200, "GET", "/dev/captcha")
+        const terms = await api.expectCall(200, "GET", "/terms/current")
+        const submitted = await api.expectCall(202, "POST", "/registrations", {
+          body: {
+            organization: {
+              name: `Stadt Rauchtest ${Date.now()}`,
+              legalForm: "Gebietskörperschaft",
+              administrativeLevel: "municipal",
+              federalState: "DE-NW",
+              address: { street: "Rathausplatz 1", postalCode: "50667", city: "Köln", phone: "0221 123456" }
+            },
+            person: { firstName: "Hanna", lastName: "Haupt", email: adminEmail },
+            password,
+            captcha: { challengeId: captcha.challengeId, answer: captcha.answer },
+            acceptedTermsId: terms.id
+          }
+        })
+        const confirmToken = await api.mailedToken(adminEmail, "/registrierung/bestaetigen")
+        expect(
+          await api.expectCall(200, "POST", "/registrations/confirm", { body: { token: confirmToken } })
+        ).toMatchObject({ status: "awaitingOperatorReview" })
+        const operator = await api.login(demoAccounts.operator, defaultDemoPassword)
+        await api.expectCall(200, "POST", `/operator/registrations/${submitted.registrationId}/approve`, {
+          token: operator
+        })
+
+        // The main admin invites an employee, who accepts and so signs in.
+        const admin = await api.login(adminEmail, password)
+        await api.expectCall(201, "POST", "/organization/members", {
+          token: admin,
+          body: { email: memberEmail, firstName: "Erika", lastName: "Muster" }
+        })
+        const invitationToken = await api.mailedToken(memberEmail, "/einladung/annehmen")
+        const accepted = await api.expectCall(200, "POST", "/invitations/accept", {
+          body: { token: invitationToken, password }
+        })
+        const member = accepted.session.token as string
+
+        // Every active employee may order: the free video conference of demo provider B, by direct contract.
+        const offerings = await api.expectCall(200, "GET", "/catalog/offerings?limit=200", { token: member })
+        const offering = offerings.items.find(
+          (o: { pricePlans: ReadonlyArray<{ _tag: string }> }) => o.pricePlans[0]?._tag === "Free"
+        )
+        expect(offering).toBeDefined()
+        const cart = { offeringId: offering.id, pricePlanId: offering.pricePlans[0].id, quantity: 1 }
+        const eligibility = await api.expectCall(200, "POST", "/orders/eligibility", { token: member, body: cart })
+        expect(eligibility.contractModels.DV.allowed).toBe(true)
+        expect(eligibility.contractModels.DV.grounds.map((g: { kind: string }) => g.kind)).toContain("freeOfCharge")
+        const placed = await api.expectCall(201, "POST", "/orders", {
+          token: member,
+          body: { ...cart, contractModel: "DV" }
+        })
+        expect(placed.status).toBe("open")
+        expect(placed.total).toEqual(eligibility.cartTotal)
+
+        // The provider decides: review, confirm (binding), ordered.
+        const provider = await api.login(demoAccounts.providerB, defaultDemoPassword)
+        let status = "open"
+        for (const [action, to] of [
+          ["startReview", "inReviewByProviderDV"],
+          ["confirm", "confirmedByProviderDV"],
+          ["markOrdered", "ordered"]
+        ] as const) {
+          const moved = await api.expectCall(200, "POST", `/orders/${placed.id}/transitions`, {
+            token: provider,
+            body: { action, expectedStatus: status }
+          })
+          expect(moved.status).toBe(to)
+          status = to
+        }
+        const seen = await api.expectCall(200, "GET", `/orders/${placed.id}`, { token: member })
+        expect(seen).toMatchObject({ status: "ordered", statusLabel: "Bestellt" })
+
+        await stopWithSigterm(server)
+        return placed.id as string
+      })
+
+      // The restart finds everything in the database: accounts, the order and its history; no second seed.
+      await withServer(databaseFile, async (server, origin) => {
+        const api = client(origin)
+        expect(server.output().stdout).toContain("Demo world already in place")
+        const member = await api.login(memberEmail, password)
+        const order = await api.expectCall(200, "GET", `/orders/${orderId}`, { token: member })
+        expect(order.status).toBe("ordered")
+        expect(order.history.map((h: { to: string }) => h.to)).toEqual([
+          "inReviewByProviderDV",
+          "confirmedByProviderDV",
+          "ordered"
+        ])
+        const admin = await api.login(adminEmail, password)
+        const members = await api.expectCall(200, "GET", "/organization/members", { token: admin })
+        expect(members.items.map((m: { email: string }) => m.email)).toContain(memberEmail)
+        await stopWithSigterm(server)
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 90_000)
+
+  it("a bad configuration stops the start with a non-zero exit and names every bad variable", async () => {
+    const server = startProcess({
+      NODE_ENV: "production",
+      PORT: "achtzig",
+      DATABASE_URL: "ftp://example.org/db",
+      CLOUDPORTAL_DISPATCH_INTERVAL: "bald"
+    })
+    try {
+      const code = await server.exited
+      expect(code).not.toBe(0)
+      const { stderr } = server.output()
+      for (const variable of [
+        "PORT",
+        "DATABASE_URL",
+        "CLOUDPORTAL_DISPATCH_INTERVAL",
+        "CLOUDPORTAL_PUBLIC_BASE_URL",
+        "RESEND_API_KEY",
+        "CLOUDPORTAL_OPERATOR_EMAIL",
+        "CLOUDPORTAL_OPERATOR_PASSWORD"
+      ])
+        expect(stderr).toMatch(new RegExp(`^  ${variable} `, "mu"))
+    } finally {
+      await server.kill()
+    }
+  })
+})

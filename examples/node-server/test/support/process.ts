@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from "node:child_process"
+import { createRequire } from "node:module"
+import { createServer } from "node:net"
+import { fileURLToPath } from "node:url"
+
+const packageDir = fileURLToPath(new URL("../..", import.meta.url))
+const tsxCli = createRequire(import.meta.url).resolve("tsx/cli")
+
+/** A free TCP port on loopback (closed again before it is handed out). */
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0))
+    })
+  })
+
+/** The variables the server reads; the test's own environment must not leak into the child. */
+const serverVariables = /^(NODE_ENV|HOST|PORT|INIT_CWD|DATABASE_|RESEND_|CLOUDPORTAL_)/u
+
+export interface ServerProcess {
+  readonly child: ChildProcess
+  readonly output: () => { readonly stdout: string; readonly stderr: string }
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>
+  /** SIGKILLs the whole process group if it still runs: for cleanup after a failed test. */
+  readonly kill: () => Promise<void>
+}
+
+/**
+ * Starts `src/main.ts` the way `pnpm start` does (tsx with the run tsconfig), in its own process group,
+ * so that cleanup reaches tsx's own child too.
+ */
+export const startProcess = (env: Record<string, string>): ServerProcess => {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !serverVariables.test(name)))
+  const child = spawn(process.execPath, [tsxCli, "--tsconfig", "tsconfig.run.json", "src/main.ts"], {
+    cwd: packageDir,
+    env: { ...inherited, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true
+  })
+  let stdout = ""
+  let stderr = ""
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk
+  })
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk
+  })
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    try {
+      process.kill(-(child.pid as number), "SIGKILL")
+    } catch {
+      // The group is gone already.
+    }
+    await exited
+  }
+  return { child, output: () => ({ stdout, stderr }), exited, kill }
+}
+
+/** Waits until the server answers `/healthz`, or fails with its output when it exits first. */
+export const waitUntilReady = async (server: ServerProcess, origin: string, timeoutMs = 45_000): Promise<void> => {
+  const deadline = performance.now() + timeoutMs
+  while (performance.now() < deadline) {
+    if (server.child.exitCode !== null)
+      throw new Error(`server exited with ${server.child.exitCode}:\n${server.output().stderr}`)
+    const ok = await fetch(`${origin}/healthz`).then(
+      (r) => r.ok,
+      () => false
+    )
+    if (ok) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`server did not become ready:\n${server.output().stdout}\n${server.output().stderr}`)
+}
