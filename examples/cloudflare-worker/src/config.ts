@@ -19,6 +19,8 @@ export interface Env {
   /** "true": seed the demo world of API.md (development only). */
   readonly CLOUDPORTAL_SEED_DEMO?: string
   readonly CLOUDPORTAL_DEMO_PASSWORD?: string
+  /** "false": mail only on the cron tick; by default each change also sends its mail right after the response. */
+  readonly CLOUDPORTAL_DISPATCH_ON_REQUEST?: string
   /** PBKDF2 iterations of the password hasher; workerd's Web Crypto allows at most 100,000. */
   readonly CLOUDPORTAL_PBKDF2_ITERATIONS?: string
 }
@@ -42,6 +44,7 @@ export interface WorkerConfig {
   readonly operator: { readonly email: string; readonly password: Redacted.Redacted<string> } | undefined
   readonly demo: { readonly password: string } | undefined
   readonly pbkdf2Iterations: number
+  readonly dispatchOnRequest: boolean
 }
 
 export interface ConfigProblem {
@@ -130,7 +133,8 @@ export const loadConfig = (env: Env): ConfigResult => {
     mail,
     operator,
     demo,
-    pbkdf2Iterations
+    pbkdf2Iterations,
+    dispatchOnRequest: text("CLOUDPORTAL_DISPATCH_ON_REQUEST") !== "false"
   }
   return problems.length === 0 ? { _tag: "Valid", config } : { _tag: "Invalid", problems }
 }

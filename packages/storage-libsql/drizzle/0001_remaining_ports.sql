@@ -160,7 +160,7 @@ CREATE TABLE `registrations` (
 CREATE UNIQUE INDEX `registrations_open_organization_name_unique` ON `registrations` (`normalized_organization_name`) WHERE "registrations"."status" IN ('awaitingEmailConfirmation', 'awaitingOperatorReview');--> statement-breakpoint
 CREATE UNIQUE INDEX `registrations_open_email_unique` ON `registrations` (`email`) WHERE "registrations"."status" IN ('awaitingEmailConfirmation', 'awaitingOperatorReview');--> statement-breakpoint
 CREATE INDEX `registrations_status_submitted_idx` ON `registrations` (`status`,`submitted_at`,`id`);--> statement-breakpoint
-CREATE INDEX `registrations_unconfirmed_deadline_idx` ON `registrations` (`confirmation_deadline`,`id`) WHERE "registrations"."status" = 'awaitingEmailConfirmation';--> statement-breakpoint
+CREATE INDEX `registrations_status_deadline_idx` ON `registrations` (`status`,`confirmation_deadline`,`id`);--> statement-breakpoint
 CREATE TABLE `threshold_table` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`replacements` integer NOT NULL,

@@ -32,8 +32,8 @@ export const migrations: ReadonlyArray<EmbeddedMigration> = [
   },
   {
     tag: "0001_remaining_ports",
-    when: 1795790169920,
-    hash: "39b645ff67a467fe5ac346d12859affbc39156324c22e1e90343b7f3d7d4698f",
+    when: 1795790368288,
+    hash: "4c1f8b430ff60b1a116a6265fe2841807f16c58b8263c84aa40e36092b5b5d91",
     statements: [
       "CREATE TABLE `contract_folders` (\n\t`order_id` text PRIMARY KEY NOT NULL,\n\t`customer_id` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`documents` text NOT NULL,\n\t`master_data` text NOT NULL,\n\t`product` text NOT NULL,\n\t`price` text NOT NULL,\n\t`configuration` text NOT NULL,\n\t`terms` text NOT NULL,\n\t`maturity` text NOT NULL,\n\t`service_conditions` text NOT NULL,\n\t`eligibility` text NOT NULL,\n\t`summary_media_type` text NOT NULL,\n\t`summary` blob NOT NULL\n);",
       "CREATE TABLE `dev_mails` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`recipient` text NOT NULL,\n\t`recipient_key` text NOT NULL,\n\t`subject` text NOT NULL,\n\t`text` text NOT NULL,\n\t`html` text NOT NULL,\n\t`links` text NOT NULL,\n\t`sent_at` integer NOT NULL\n);",
@@ -63,7 +63,7 @@ export const migrations: ReadonlyArray<EmbeddedMigration> = [
       "CREATE UNIQUE INDEX `registrations_open_organization_name_unique` ON `registrations` (`normalized_organization_name`) WHERE \"registrations\".\"status\" IN ('awaitingEmailConfirmation', 'awaitingOperatorReview');",
       "CREATE UNIQUE INDEX `registrations_open_email_unique` ON `registrations` (`email`) WHERE \"registrations\".\"status\" IN ('awaitingEmailConfirmation', 'awaitingOperatorReview');",
       "CREATE INDEX `registrations_status_submitted_idx` ON `registrations` (`status`,`submitted_at`,`id`);",
-      'CREATE INDEX `registrations_unconfirmed_deadline_idx` ON `registrations` (`confirmation_deadline`,`id`) WHERE "registrations"."status" = \'awaitingEmailConfirmation\';',
+      "CREATE INDEX `registrations_status_deadline_idx` ON `registrations` (`status`,`confirmation_deadline`,`id`);",
       'CREATE TABLE `threshold_table` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`replacements` integer NOT NULL,\n\tCONSTRAINT "threshold_table_single_row" CHECK("threshold_table"."id" = 1)\n);',
       "CREATE TABLE `thresholds` (\n\t`position` integer PRIMARY KEY NOT NULL,\n\t`jurisdiction` text NOT NULL,\n\t`federal_state` text,\n\t`administrative_level` text,\n\t`net_amount_cents` integer NOT NULL,\n\t`valid_from` integer NOT NULL,\n\t`valid_until` integer,\n\t`source` text NOT NULL\n);"
     ]

@@ -47,12 +47,23 @@ const expectedTables = [
   "accounts",
   "addresses",
   "audit_events",
+  "contract_folders",
+  "dev_mails",
+  "inhouse_declarations",
+  "inhouse_revision",
   "link_tokens",
+  "offering_versions",
+  "offerings",
+  "orders",
   "organizations",
   "outbox_messages",
+  "rate_limits",
+  "registrations",
   "roles",
   "sessions",
-  "terms_versions"
+  "terms_versions",
+  "threshold_table",
+  "thresholds"
 ].sort()
 
 describe("migrations", () => {
@@ -142,6 +153,30 @@ describe("migrations", () => {
       yield* Effect.promise(() => drizzleMigrate(drizzle({ client: theirs }), { migrationsFolder: drizzleFolder }))
       assert.deepStrictEqual(yield* migrate(theirs), [])
       assert.deepStrictEqual(yield* tables(theirs), expectedTables)
+    })
+  )
+
+  it.effect("a database of an earlier release upgrades in place and keeps its data", () =>
+    Effect.gen(function* () {
+      const client = yield* emptyDatabase("file")
+      const [first, ...later] = migrations
+      assert.deepStrictEqual(yield* migrate(client, [first!]), [first!.tag])
+      yield* Effect.promise(() =>
+        client.execute({
+          sql: "INSERT INTO terms_versions (id, version, effective_from, url, text) VALUES (?, ?, ?, NULL, ?)",
+          args: ["terms_old", "CSP-AGB 1.0", 0, "Bestand"]
+        })
+      )
+      assert.deepStrictEqual(
+        yield* migrate(client),
+        later.map((m) => m.tag)
+      )
+      assert.deepStrictEqual(yield* tables(client), expectedTables)
+      const kept = yield* Effect.promise(() => client.execute("SELECT id, text FROM terms_versions"))
+      assert.deepStrictEqual(
+        kept.rows.map((r) => [r.id, r.text]),
+        [["terms_old", "Bestand"]]
+      )
     })
   )
 

@@ -33,6 +33,11 @@ export interface EligibilityInput {
   readonly at: DateTime.Utc
   /** Whether the customer itself has declared an in-house relationship that is valid at `at`. */
   readonly customerHasInhouseDeclaration: boolean
+  /**
+   * Names of further organizations, for the German texts of proving chains; an organization without a name
+   * here appears by id. `chainMembers` of a first answer says which ones to look up.
+   */
+  readonly organizationNames?: ReadonlyMap<string, string>
 }
 
 const relationshipLabels: Record<Relationship, string> = {
@@ -247,6 +252,7 @@ const flipContract = (input: EligibilityInput, names: ReadonlyMap<string, string
  */
 export const evaluateEligibility = (input: EligibilityInput): EligibilityAnswer => {
   const names = new Map<string, string>([
+    ...(input.organizationNames ?? []),
     [input.customer.id, input.customer.name],
     [input.provider.id, input.provider.name]
   ])
@@ -257,3 +263,7 @@ export const evaluateEligibility = (input: EligibilityInput): EligibilityAnswer 
     contractModels: { DV: directContract(input, names), UV: flipContract(input, names) }
   }
 }
+
+/** Every organization named in a proving chain of the answer: what `organizationNames` should cover. */
+export const chainMembers = (answer: EligibilityAnswer): ReadonlySet<string> =>
+  new Set([answer.contractModels.DV, answer.contractModels.UV].flatMap((a) => a.grounds.flatMap((g) => g.chain ?? [])))

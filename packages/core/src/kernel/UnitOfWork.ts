@@ -68,7 +68,7 @@ export class MemoryTable<K, V> {
     )
 }
 
-export const layerMemory: Layer.Layer<UnitOfWork> = Layer.sync(UnitOfWork)(() => {
+export const unitOfWorkMemory: Layer.Layer<UnitOfWork> = Layer.sync(UnitOfWork)(() => {
   const writer = Semaphore.makeUnsafe(1)
   return {
     transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) =>

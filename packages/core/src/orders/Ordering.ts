@@ -4,7 +4,7 @@ import type { Configuration } from "../catalog/Configuration.ts"
 import type { Offering, PricePlan } from "../catalog/Offering.ts"
 import { OfferingStore } from "../catalog/OfferingStore.ts"
 import { billingOf, estimatedContractValue } from "../catalog/Price.ts"
-import { evaluateEligibility } from "../eligibility/Eligibility.ts"
+import { chainMembers, evaluateEligibility } from "../eligibility/Eligibility.ts"
 import type { EligibilityAnswer } from "../eligibility/EligibilityAnswer.ts"
 import type { InhouseDeclarationStore } from "../eligibility/InhouseDeclarationStore.ts"
 import { hasInhouseDeclarationInForce } from "../eligibility/InhouseDeclarations.ts"
@@ -413,7 +413,7 @@ export class Ordering extends Context.Service<
           offeringId: offering.id,
           since: DateTime.subtract(at, { months: 12 })
         })
-        return evaluateEligibility({
+        const input = {
           customer,
           provider,
           intermediary,
@@ -425,7 +425,15 @@ export class Ordering extends Context.Service<
           priorCountedValue,
           at,
           customerHasInhouseDeclaration: yield* hasInhouseDeclarationInForce(customer.id, at)
-        })
+        }
+        const first = evaluateEligibility(input)
+        // Chains may pass through organizations other than the three parties: name them in the German texts.
+        const known = new Set<string>([customer.id, provider.id, ...(intermediary ? [intermediary.id] : [])])
+        const others = [...chainMembers(first)].filter((id) => !known.has(id))
+        if (others.length === 0) return first
+        const found = yield* Effect.forEach(others, (id) => organizations.get(id as OrganizationId))
+        const organizationNames = new Map(found.flatMap((o) => (o ? [[o.id as string, o.name] as const] : [])))
+        return evaluateEligibility({ ...input, organizationNames })
       })
 
       const person = (a: Account) => ({ recipient: a.email, recipientName: displayName(a), locale: "de" as const })

@@ -79,7 +79,10 @@ export const rateLimiterSuite = <E>(name: string, limiter: Layer.Layer<RateLimit
           for (let i = 0; i < 5; i++)
             yield* Effect.flip(
               uow.transaction(
-                Effect.andThen(RateLimiter.use((l) => l.consume(key, threePerMinute)), Effect.fail("boom" as const))
+                Effect.andThen(
+                  RateLimiter.use((l) => l.consume(key, threePerMinute)),
+                  Effect.fail("boom" as const)
+                )
               )
             )
           assert.deepStrictEqual(yield* hits(key, 4), ["ok", "ok", "ok", 60])
@@ -90,11 +93,9 @@ export const rateLimiterSuite = <E>(name: string, limiter: Layer.Layer<RateLimit
         Effect.gen(function* () {
           const key = yield* freshKey
           const rule: RateLimit = { limit: 5, window: Duration.minutes(10) }
-          const answers = yield* Effect.forEach(
-            Array.from({ length: 30 }),
-            () => hit(key, rule),
-            { concurrency: "unbounded" }
-          )
+          const answers = yield* Effect.forEach(Array.from({ length: 30 }), () => hit(key, rule), {
+            concurrency: "unbounded"
+          })
           assert.strictEqual(answers.filter((a) => a === "ok").length, 5)
           assert.strictEqual(answers.filter((a) => a === 600).length, 25)
         })

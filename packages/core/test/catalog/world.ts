@@ -12,7 +12,7 @@ import type { Email } from "../../src/kernel/Email.ts"
 import type { AccountId, RoleId } from "../../src/kernel/Ids.ts"
 import type { Permission } from "../../src/kernel/Permission.ts"
 import { newId, SecureRandom } from "../../src/kernel/SecureRandom.ts"
-import { layerMemory } from "../../src/kernel/UnitOfWork.ts"
+import { unitOfWorkMemory } from "../../src/kernel/UnitOfWork.ts"
 import { Account, Role } from "../../src/members/Account.ts"
 import { AccountStore, RoleStore } from "../../src/members/AccountStore.ts"
 import { actorOf } from "../../src/members/Permissions.ts"
@@ -23,7 +23,7 @@ import { at } from "./fixtures.ts"
 /** Every store in memory and every use case of the catalog and eligibility, as one fresh world per test. */
 export const worldLayer = () => {
   const stores = Layer.mergeAll(
-    layerMemory,
+    unitOfWorkMemory,
     AuditLog.layerMemory,
     SecureRandom.layerWebCrypto,
     OrganizationStore.layerMemory,

@@ -68,3 +68,24 @@ describe("demo world", () => {
       }).pipe(Effect.provide(layer))
   )
 })
+
+describe("eligibility texts", () => {
+  it.effect("the German text of a proving chain names every organization on it, not its id", () =>
+    Effect.gen(function* () {
+      yield* today
+      yield* seedDemoWorld()
+      const kommune = yield* signIn(demoAccounts.kommune)
+      const offerings = (yield* Catalog.use((c) => c.list(kommune, { limit: 50 }))).items
+      const platform = offerings.find((o) => o.serviceType === "PaaS")!
+      const answer = yield* Ordering.use((o) =>
+        o.checkEligibility(kommune, { offeringId: platform.id, pricePlanId: "monat", quantity: 1 })
+      )
+      const customerChain = answer.contractModels.UV.grounds.find((g) => g.chain?.length === 3)!
+      assert.include(
+        customerChain.detail,
+        "Kommune Musterstadt (Demo) → Kommunales Rechenzentrum Demo AöR → govdigital eG (Demo)"
+      )
+      assert.notInclude(customerChain.detail, "org_")
+    }).pipe(Effect.provide(layer))
+  )
+})

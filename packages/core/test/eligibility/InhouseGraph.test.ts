@@ -12,7 +12,7 @@ import {
   isEdgeValidAt
 } from "../../src/eligibility/InhouseGraph.ts"
 import type { AccountId, DeclarationId, OrganizationId } from "../../src/kernel/Ids.ts"
-import { layerMemory } from "../../src/kernel/UnitOfWork.ts"
+import { unitOfWorkMemory } from "../../src/kernel/UnitOfWork.ts"
 
 const epoch = DateTime.makeUnsafe("2025-01-01T00:00:00Z")
 const day = (n: number): DateTime.Utc => DateTime.add(epoch, { days: n })
@@ -328,6 +328,6 @@ describe("the in-house graph service", () => {
       yield* declarations.end("inh_a" as DeclarationId, { at: day(-1), accountId: "acc_1" as AccountId }, day(-1))
       assert.isUndefined((yield* graphs.current).relationship(org("a"), org("b"), today))
       assert.strictEqual(reads.count, 3)
-    }).pipe(Effect.provide(InhouseGraphs.layer.pipe(Layer.provideMerge(store), Layer.provideMerge(layerMemory))))
+    }).pipe(Effect.provide(InhouseGraphs.layer.pipe(Layer.provideMerge(store), Layer.provideMerge(unitOfWorkMemory))))
   })
 })

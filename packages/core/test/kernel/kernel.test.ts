@@ -7,7 +7,7 @@ import { Email } from "../../src/kernel/Email.ts"
 import { decodeInput } from "../../src/kernel/Errors.ts"
 import { checkDigits, isValidLeitwegId } from "../../src/kernel/LeitwegId.ts"
 import { SecureRandom } from "../../src/kernel/SecureRandom.ts"
-import { layerMemory, MemoryTable, UnitOfWork } from "../../src/kernel/UnitOfWork.ts"
+import { unitOfWorkMemory, MemoryTable, UnitOfWork } from "../../src/kernel/UnitOfWork.ts"
 
 describe("email", () => {
   it("emails compare case-insensitively after normalization", () => {
@@ -46,7 +46,7 @@ describe("bad input", () => {
   )
 })
 
-const TestLayer = Layer.mergeAll(layerMemory, AuditLog.layerMemory, SecureRandom.layerSeeded(7))
+const TestLayer = Layer.mergeAll(unitOfWorkMemory, AuditLog.layerMemory, SecureRandom.layerSeeded(7))
 
 describe("unit of work (memory)", () => {
   it.effect("a failed unit of work leaves no write behind", () =>

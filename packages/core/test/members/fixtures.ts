@@ -10,7 +10,7 @@ import { Outbox } from "../../src/kernel/Outbox.ts"
 import type { Permission } from "../../src/kernel/Permission.ts"
 import { RateLimiter } from "../../src/kernel/RateLimiter.ts"
 import { newId, SecureRandom } from "../../src/kernel/SecureRandom.ts"
-import { layerMemory } from "../../src/kernel/UnitOfWork.ts"
+import { unitOfWorkMemory } from "../../src/kernel/UnitOfWork.ts"
 import { Account, Role } from "../../src/members/Account.ts"
 import { AccountStore, RoleStore } from "../../src/members/AccountStore.ts"
 import { Members } from "../../src/members/Members.ts"
@@ -37,7 +37,7 @@ const inhouse = Layer.unwrap(
 )
 
 const ports = Layer.mergeAll(
-  layerMemory,
+  unitOfWorkMemory,
   AuditLog.layerMemory,
   Outbox.layerMemory,
   OrganizationStore.layerMemory,

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { DateTime, Effect, Layer } from "effect"
 import { SecureRandom } from "../../src/kernel/SecureRandom.ts"
-import { layerMemory } from "../../src/kernel/UnitOfWork.ts"
+import { unitOfWorkMemory } from "../../src/kernel/UnitOfWork.ts"
 import {
   ContractFolderStore,
   DocumentRenderer,
@@ -12,7 +12,7 @@ import { decisionDeadline } from "../../src/orders/Deadline.ts"
 import { contractFolderStoreSuite, sampleContractFolder } from "../../src/testing/ContractFolderStoreSuite.ts"
 import { utf8Text } from "./world.ts"
 
-contractFolderStoreSuite("memory", Layer.merge(ContractFolderStore.layerMemory, layerMemory))
+contractFolderStoreSuite("memory", Layer.merge(ContractFolderStore.layerMemory, unitOfWorkMemory))
 
 describe("order summary document", () => {
   it("a deadline reads as the end of its last day, 24:00 Berlin time", () => {

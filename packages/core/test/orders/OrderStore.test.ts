@@ -2,11 +2,11 @@ import { assert, describe, it } from "@effect/vitest"
 import { Layer } from "effect"
 import * as fc from "fast-check"
 import type { OrderId } from "../../src/kernel/Ids.ts"
-import { layerMemory } from "../../src/kernel/UnitOfWork.ts"
+import { unitOfWorkMemory } from "../../src/kernel/UnitOfWork.ts"
 import { decodeOrderCursor, encodeOrderCursor, OrderStore } from "../../src/orders/OrderStore.ts"
 import { orderStoreSuite } from "../../src/testing/OrderStoreSuite.ts"
 
-orderStoreSuite("memory", Layer.merge(OrderStore.layerMemory, layerMemory))
+orderStoreSuite("memory", Layer.merge(OrderStore.layerMemory, unitOfWorkMemory))
 
 describe("order list cursor", () => {
   it("a cursor reads back as the position it was made from", () => {

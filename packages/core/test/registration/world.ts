@@ -17,7 +17,7 @@ import type { Notification } from "../../src/kernel/Notification.ts"
 import { Outbox } from "../../src/kernel/Outbox.ts"
 import { RateLimiter } from "../../src/kernel/RateLimiter.ts"
 import { newId, SecureRandom } from "../../src/kernel/SecureRandom.ts"
-import { layerMemory } from "../../src/kernel/UnitOfWork.ts"
+import { unitOfWorkMemory } from "../../src/kernel/UnitOfWork.ts"
 import { Account } from "../../src/members/Account.ts"
 import { AccountStore, RoleStore } from "../../src/members/AccountStore.ts"
 import { AddressStore, OrganizationStore } from "../../src/organization/OrganizationStore.ts"
@@ -32,7 +32,7 @@ export const testIterations = 1000
 /** Every port in memory, fresh per `Effect.provide`: tests share nothing. */
 export const ports = (options: { readonly iterations?: number; readonly seed?: number } = {}) =>
   Layer.mergeAll(
-    layerMemory,
+    unitOfWorkMemory,
     AuditLog.layerMemory,
     Outbox.layerMemory,
     RegistrationStore.layerMemory,

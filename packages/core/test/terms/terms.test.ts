@@ -5,13 +5,13 @@ import type { Actor } from "../../src/kernel/Actor.ts"
 import { AuditLog } from "../../src/kernel/Audit.ts"
 import type { AccountId } from "../../src/kernel/Ids.ts"
 import { SecureRandom } from "../../src/kernel/SecureRandom.ts"
-import { layerMemory } from "../../src/kernel/UnitOfWork.ts"
+import { unitOfWorkMemory } from "../../src/kernel/UnitOfWork.ts"
 import { Terms, TermsStore, termsInForce } from "../../src/terms/Terms.ts"
 
 const operator: Actor = { _tag: "Operator", accountId: "acc_op" as AccountId }
 const layer = Terms.layer.pipe(
   Layer.provideMerge(
-    Layer.mergeAll(TermsStore.layerMemory, layerMemory, AuditLog.layerMemory, SecureRandom.layerSeeded(3))
+    Layer.mergeAll(TermsStore.layerMemory, unitOfWorkMemory, AuditLog.layerMemory, SecureRandom.layerSeeded(3))
   )
 )
 

@@ -3,7 +3,7 @@ import { LinkTokenStore } from "../../src/identity/LinkToken.ts"
 import { SessionStore } from "../../src/identity/Session.ts"
 import { AuditLog } from "../../src/kernel/Audit.ts"
 import { Outbox } from "../../src/kernel/Outbox.ts"
-import { layerMemory } from "../../src/kernel/UnitOfWork.ts"
+import { unitOfWorkMemory } from "../../src/kernel/UnitOfWork.ts"
 import { AccountStore, RoleStore } from "../../src/members/AccountStore.ts"
 import { AddressStore, OrganizationStore } from "../../src/organization/OrganizationStore.ts"
 import { TermsStore } from "../../src/terms/Terms.ts"
@@ -19,7 +19,7 @@ termsSuite("memory", TermsStore.layerMemory)
 unitOfWorkSuite(
   "memory",
   Layer.mergeAll(
-    layerMemory,
+    unitOfWorkMemory,
     AuditLog.layerMemory,
     Outbox.layerMemory,
     TermsStore.layerMemory,

@@ -6,7 +6,6 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
  * clause repeats the index's condition, and a bound parameter would not repeat it.
  */
 export const openRegistration = sql.raw(`"registrations"."status" IN ('awaitingEmailConfirmation', 'awaitingOperatorReview')`)
-export const unconfirmedRegistration = sql.raw(`"registrations"."status" = 'awaitingEmailConfirmation'`)
 
 /** Registration requests (DOMAIN §2): one row for every status, the lifecycle fills the nullable columns. */
 export const registrations = sqliteTable(
@@ -50,7 +49,7 @@ export const registrations = sqliteTable(
     // The operator's lists: by status, oldest submission first.
     index("registrations_status_submitted_idx").on(t.status, t.submittedAt, t.id),
     // The expiry sweep: unconfirmed registrations by deadline.
-    index("registrations_unconfirmed_deadline_idx").on(t.confirmationDeadline, t.id).where(unconfirmedRegistration)
+    index("registrations_status_deadline_idx").on(t.status, t.confirmationDeadline, t.id)
   ]
 )
 

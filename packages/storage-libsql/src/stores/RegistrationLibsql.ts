@@ -13,12 +13,7 @@ import { storable } from "../internal/text.ts"
 import { fromMillis, fromMillisOrNull, toMillis, toMillisOrNull } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
-import {
-  openRegistration,
-  type RegistrationRow,
-  registrations,
-  unconfirmedRegistration
-} from "../schema/registrations.ts"
+import { openRegistration, type RegistrationRow, registrations } from "../schema/registrations.ts"
 
 export const toRow = (r: Registration): RegistrationRow => ({
   id: r.id,
@@ -187,7 +182,12 @@ export const layer: Layer.Layer<RegistrationStore, never, LibsqlDatabase> = Laye
             await db
               .select()
               .from(registrations)
-              .where(and(unconfirmedRegistration, lte(registrations.confirmationDeadline, toMillis(now))))
+              .where(
+                and(
+                  eq(registrations.status, "awaitingEmailConfirmation"),
+                  lte(registrations.confirmationDeadline, toMillis(now))
+                )
+              )
               .orderBy(asc(registrations.confirmationDeadline), asc(registrations.id))
               .limit(limit)
           ).map(toDomain)

@@ -1,3 +1,15 @@
 // What the tests use of core beyond the ports.
-export { AuditEvent, enqueue, record, system, verifyChain } from "@cloudportal/core"
+export {
+  AuditEvent,
+  awaitingProviderDecision,
+  enqueue,
+  orderStatuses,
+  platformDefaults,
+  record,
+  storesMemory,
+  system,
+  useCases,
+  verifyChain
+} from "@cloudportal/core"
+export { defaultDemoPassword, demoAccounts, seedDemoWorld } from "@cloudportal/core/demo"
 export { sampleWorld } from "@cloudportal/core/testing"

@@ -1,0 +1,36 @@
+import { fileURLToPath } from "node:url"
+import { build } from "esbuild"
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url))
+
+/**
+ * Bundles the Worker for workerd: one ES module, Web-standard only (`@libsql/client` resolves to its
+ * web build under the workerd condition), JSX of the mail templates compiled with React's automatic runtime.
+ */
+export const bundleWorker = async (outfile: string, options: { readonly minify?: boolean } = {}) => {
+  const result = await build({
+    absWorkingDir: packageDir,
+    entryPoints: ["src/worker.ts"],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "browser"],
+    jsx: "automatic",
+    // React reads it at module load; workerd has no `process` (wrangler defines the same).
+    define: { "process.env.NODE_ENV": JSON.stringify("production") },
+    minify: options.minify ?? false,
+    sourcemap: options.minify ? "external" : false,
+    metafile: true,
+    logLevel: "warning"
+  })
+  return result.metafile
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const metafile = await bundleWorker("dist/worker.js", { minify: true })
+  const bytes = Object.values(metafile.outputs).reduce((sum, o) => sum + o.bytes, 0)
+  process.stdout.write(`dist/worker.js: ${(bytes / 1024).toFixed(0)} KiB\n`)
+}
