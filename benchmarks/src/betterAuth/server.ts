@@ -98,6 +98,10 @@ const idOf = new Map(directory.rows.map((r) => [String(r.email), String(r.id)]))
 for (let i = 1; i < users; i++)
   await auth.api.addMember({ body: { userId: idOf.get(emailOf(i))!, role: "member", organizationId: created.id } })
 
+// What the stored hashes say about their parameters (PHC for argon2id; better-auth's scrypt format has none).
+const stored = String((await client.execute("SELECT password FROM account LIMIT 1")).rows[0]?.password ?? "")
+const hashParameters = stored.startsWith("$") ? stored.split("$").slice(1, 4).join("$") : "scrypt N=16384 r=16 p=1 dkLen=64"
+
 const handler = toNodeHandler(auth)
 server.on("request", (req, res) => {
   if (req.url === "/healthz") {
@@ -108,7 +112,7 @@ server.on("request", (req, res) => {
 })
 
 process.stdout.write(
-  `ready ${JSON.stringify({ origin: baseURL, organizationId: created.id, users, emailPattern: emailOf(0).replace("0", "{i}") })}\n`
+  `ready ${JSON.stringify({ origin: baseURL, organizationId: created.id, users, hashParameters, emailPattern: emailOf(0).replace("0", "{i}") })}\n`
 )
 for (const signal of ["SIGTERM", "SIGINT"] as const)
   process.on(signal, () => {

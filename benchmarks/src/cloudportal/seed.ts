@@ -62,6 +62,8 @@ export interface Seeded {
   readonly orderIdsFile: string
   readonly organizations: number
   readonly inhouseEdges: number
+  /** The PHC parameters of the stored password hashes, e.g. `argon2id$v=19$m=19456,t=2,p=1`. */
+  readonly hashParameters: string
   readonly seconds: { readonly world: number; readonly members: number; readonly orders: number; readonly organizations: number }
 }
 
@@ -107,7 +109,7 @@ const signIn = (email: string) =>
 const [, worldSeconds] = await timed(seedDemoWorld({ password }))
 
 // 2. Extra members, straight into the account store.
-const [{ kommuneId, providerId }, membersSeconds] = await timed(
+const [{ kommuneId, providerId, hashParameters }, membersSeconds] = await timed(
   Effect.gen(function* () {
     const accounts = yield* AccountStore
     const admin = yield* accounts.findByEmail(Schema.decodeUnknownSync(Email)(demoAccounts.kommune))
@@ -144,7 +146,11 @@ const [{ kommuneId, providerId }, membersSeconds] = await timed(
           )
         )
       )
-    return { kommuneId: admin.organizationId, providerId: provider.organizationId }
+    return {
+      kommuneId: admin.organizationId,
+      providerId: provider.organizationId,
+      hashParameters: hash.split("$").slice(1, 4).join("$")
+    }
   })
 )
 
@@ -266,6 +272,7 @@ const seeded: Seeded = {
   orderIdsFile,
   organizations: organizationCount,
   inhouseEdges: edges,
+  hashParameters,
   seconds: { world: worldSeconds, members: membersSeconds, orders: ordersSeconds, organizations: organizationsSeconds }
 }
 writeFileSync(out, JSON.stringify(seeded, null, 2))

@@ -97,7 +97,8 @@ const start = async (config: WorkerConfig): Promise<Instance> => {
 
 const instanceFor = (env: Env): Promise<Instance> | { readonly problems: string } => {
   const loaded = loadConfig(env)
-  if (loaded._tag === "Invalid") return { problems: loaded.problems.map((p) => `${p.variable} ${p.message}`).join("\n") }
+  if (loaded._tag === "Invalid")
+    return { problems: loaded.problems.map((p) => `${p.variable} ${p.message}`).join("\n") }
   instance ??= start(loaded.config).catch((error: unknown) => {
     // The next request tries again (e.g. the database was unreachable for a moment).
     instance = undefined

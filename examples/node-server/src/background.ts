@@ -38,7 +38,9 @@ export const sweepOnce = Effect.gen(function* () {
 export const sweepLoop = (interval: Duration.Duration) =>
   Effect.uninterruptible(sweepOnce).pipe(
     Effect.tap((r) =>
-      r.expiredOrders + r.remindedOrders + r.expiredRegistrations > 0 ? Effect.logInfo("deadline sweep", r) : Effect.void
+      r.expiredOrders + r.remindedOrders + r.expiredRegistrations > 0
+        ? Effect.logInfo("deadline sweep", r)
+        : Effect.void
     ),
     Effect.catch((error) => Effect.logError("deadline sweep failed", error)),
     Effect.repeat(Schedule.spaced(interval))

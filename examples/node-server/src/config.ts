@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
-import { defaultDemoPassword } from "@cloudportal/core/demo"
 import { Email, Password } from "@cloudportal/core"
+import { defaultDemoPassword } from "@cloudportal/core/demo"
 import { PublicBaseUrl } from "@cloudportal/email"
 import { Duration, Option, Redacted, Schema } from "effect"
 

@@ -1,9 +1,4 @@
-import {
-  DevCaptcha,
-  Dispatcher,
-  SecureRandom,
-  useCases
-} from "@cloudportal/core"
+import { DevCaptcha, Dispatcher, SecureRandom, useCases } from "@cloudportal/core"
 import { DevMailboxMailer, OrderSummaryPdf, ResendMailer } from "@cloudportal/email"
 import { layerArgon2 } from "@cloudportal/password-argon2"
 import { layer as libsql } from "@cloudportal/storage-libsql"

@@ -84,7 +84,7 @@ const usesIndex = <A, E, R>(
 const org = "org_plan" as Parameters<OrderStore["Service"]["sumCountedValues"]>[0]["customerId"]
 const account = "acc_plan" as NonNullable<Extract<OrderListQuery["scope"], { _tag: "Customer" }>["orderedBy"]>
 const now = DateTime.makeUnsafe("2026-01-01T00:00:00Z")
-const after = { placedAtMillis: DateTime.toEpochMillis(now), id: "ord_plan" as OrderListQuery["after"] & {} }
+const after: OrderListQuery["after"] = { placedAtMillis: DateTime.toEpochMillis(now), id: "ord_plan" as never }
 
 const list = (query: Omit<OrderListQuery, "limit">) => OrderStore.use((s) => s.list({ ...query, limit: 50 }))
 

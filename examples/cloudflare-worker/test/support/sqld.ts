@@ -53,7 +53,13 @@ export const startSqld = async (): Promise<Sqld> => {
     const deadline = performance.now() + 10_000
     for (;;) {
       if (child.exitCode !== null) throw new Error(`sqld exited with ${child.exitCode}`)
-      if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break
+      if (
+        await fetch(`${url}/health`).then(
+          (r) => r.ok,
+          () => false
+        )
+      )
+        break
       if (performance.now() > deadline) throw new Error(`sqld did not answer on ${url}`)
       await new Promise((resolve) => setTimeout(resolve, 20))
     }

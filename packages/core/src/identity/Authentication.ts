@@ -186,6 +186,14 @@ export class Authentication extends Context.Service<
       | RegistrationNotApproved
       | StorageError
     >
+    /**
+     * Single sign-on [extension of DOMAIN §4]: an identity provider has verified this email; the existing account
+     * holding it signs in under the same rules as a correct password would (`PasswordResetRequired` for migrated
+     * accounts, `AccountDeactivated`), and anything else is `InvalidCredentials`. Never creates an account.
+     */
+    readonly signInWithVerifiedEmail: (
+      email: string
+    ) => Effect.Effect<LoggedIn, InvalidCredentials | PasswordResetRequired | AccountDeactivated | StorageError>
     readonly logout: (token: string) => Effect.Effect<void, StorageError>
     /** The actor behind a session token; `Unauthenticated` for a dead session or an account that may not sign in. */
     readonly authenticate: (token: string) => Effect.Effect<Authenticated, Unauthenticated | StorageError>
@@ -293,6 +301,17 @@ export class Authentication extends Context.Service<
           return yield* issueSession(account.id)
         })
       )
+      return { ...(yield* signedIn(account)), session } satisfies LoggedIn
+    })
+
+    const signInWithVerifiedEmail = Effect.fn("Authentication.signInWithVerifiedEmail")(function* (raw: string) {
+      const email = yield* decodeInput(Email)(raw).pipe(Effect.mapError(() => new InvalidCredentials()))
+      const account = yield* accounts.findByEmail(email)
+      if (!account) return yield* new InvalidCredentials()
+      if (account.passwordResetRequired) return yield* new PasswordResetRequired()
+      if (account.status === "deactivated") return yield* new AccountDeactivated()
+      if (!(yield* maySignIn(account))) return yield* new InvalidCredentials()
+      const session = yield* inTransaction(issueSession(account.id))
       return { ...(yield* signedIn(account)), session } satisfies LoggedIn
     })
 
@@ -475,6 +494,7 @@ export class Authentication extends Context.Service<
 
     return Authentication.of({
       login,
+      signInWithVerifiedEmail,
       logout,
       authenticate,
       me,

@@ -1,7 +1,11 @@
 // What the tests use of core beyond the ports.
 export {
   AuditEvent,
+  Authentication,
   awaitingProviderDecision,
+  Catalog,
+  Members,
+  Ordering,
   enqueue,
   orderStatuses,
   platformDefaults,
