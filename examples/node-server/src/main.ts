@@ -1,6 +1,5 @@
 import { banner } from "./banner.ts"
 import { formatProblems, loadConfig } from "./config.ts"
-import { startServer } from "./server.ts"
 
 // pnpm runs scripts inside the package folder; INIT_CWD is where the person typed the command.
 const loaded = loadConfig(process.env, process.env.INIT_CWD ?? process.cwd())
@@ -10,6 +9,8 @@ if (loaded._tag === "Invalid") {
 }
 const config = loaded.config
 
+// Loaded only now, so that a bad configuration is reported without loading the whole portal first.
+const { startServer } = await import("./server.ts")
 const running = await startServer(config).catch((error: unknown) => {
   process.stderr.write(`cloudportal: Start fehlgeschlagen / could not start: ${describe(error)}\n`)
   process.exit(1)

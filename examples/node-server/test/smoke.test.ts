@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs"
+import { connect } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { defaultDemoPassword, demoAccounts } from "@cloudportal/core/demo"
@@ -30,8 +31,42 @@ const withServer = async <A>(
   }
 }
 
-const stopWithSigterm = async (server: ServerProcess) => {
-  server.child.kill("SIGTERM")
+/**
+ * A login whose body is held back: the headers ask for `100 Continue`, so once that arrives the server has
+ * accepted the connection and is handling the request. `finish` sends the rest of the body.
+ */
+const heldBackLogin = async (port: number, body: unknown) => {
+  const payload = Buffer.from(JSON.stringify(body))
+  const socket = connect(port, "127.0.0.1")
+  let received = ""
+  const closed = new Promise<string>((resolve) => socket.on("close", () => resolve(received)))
+  const continued = new Promise<void>((resolve) =>
+    socket.on("data", (chunk) => {
+      received += chunk.toString("utf8")
+      if (received.includes("100 Continue")) resolve()
+    })
+  )
+  socket.write(
+    `POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${payload.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`
+  )
+  await continued
+  return {
+    finish: () => socket.end(payload),
+    /** Everything the server answered, once it closed the connection. */
+    answer: closed
+  }
+}
+
+const waitForOutput = async (server: ServerProcess, text: string) => {
+  while (!server.output().stdout.includes(text)) {
+    if (server.child.exitCode !== null) expect.fail(`exited before printing "${text}"`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+const stopWithSigterm = async (server: ServerProcess, options: { readonly signalled?: boolean } = {}) => {
+  if (!options.signalled) server.child.kill("SIGTERM")
   const code = await server.exited
   if (code !== 0) expect.fail(`exit code ${code}:\n${server.output().stderr}`)
   expect(server.output().stdout).toContain("cloudportal: stopped")
@@ -124,7 +159,14 @@ describe("the main job over real HTTP", () => {
         const seen = await api.expectCall(200, "GET", `/orders/${placed.id}`, { token: member })
         expect(seen).toMatchObject({ status: "ordered", statusLabel: "Bestellt" })
 
-        await stopWithSigterm(server)
+        // Graceful shutdown: a request in flight when SIGTERM arrives is answered; new connections are refused.
+        const inFlight = await heldBackLogin(Number(new URL(origin).port), { email: memberEmail, password })
+        server.child.kill("SIGTERM")
+        await waitForOutput(server, "SIGTERM received")
+        await expect(fetch(`${origin}/healthz`)).rejects.toThrow()
+        inFlight.finish()
+        expect(await inFlight.answer).toMatch(/HTTP\/1\.1 200 OK[\s\S]*"session"/u)
+        await stopWithSigterm(server, { signalled: true })
         return placed.id as string
       })
 

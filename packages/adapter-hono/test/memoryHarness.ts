@@ -14,8 +14,8 @@ import { Clock, DateTime, Duration, Effect, Layer, ManagedRuntime, Schema } from
 import { type AppOptions, createApp } from "../src/index.ts"
 import type { Harness, LinkKind } from "./harness.ts"
 
-/** A clock that tests can move forward; sleeping stays real. */
-const shiftableClock = () => {
+/** A clock that tests can move forward; sleeping stays real. Shared with the workerd test worker. */
+export const shiftableClock = () => {
   const offset = { millis: 0 }
   const real = Clock.Clock.defaultValue()
   const now = () => real.currentTimeMillisUnsafe() + offset.millis

@@ -332,6 +332,7 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
       ["PATCH", "/organization/roles/role_x"],
       ["DELETE", "/organization/roles/role_x"],
       ["GET", "/organization/audit-events"],
+      ["GET", "/organization/audit-events/verification"],
       ["GET", "/catalog/offerings"],
       ["GET", "/catalog/offerings/off_x"],
       ["POST", "/catalog/offerings"],
@@ -764,6 +765,14 @@ export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) =>
           token: org.admin.token
         })
         expect(rest.body.items[0].sequence).toBe(3)
+        const verification = await call(h, "GET", "/organization/audit-events/verification", { token: org.admin.token })
+        expect(verification.body).toMatchObject({ ok: true })
+        expect(verification.body.events).toBeGreaterThanOrEqual(3)
+        expectProblem(
+          await call(h, "GET", "/organization/audit-events/verification", { token: employee.token }),
+          403,
+          "PermissionDenied"
+        )
         expectProblem(
           await call(h, "GET", "/organization/audit-events?cursor=%%%", { token: org.admin.token }),
           400,

@@ -25,6 +25,9 @@ export * from "./kernel/RateLimiter.ts"
 export * from "./kernel/SecureRandom.ts"
 export * from "./kernel/UnitOfWork.ts"
 
+// The audit trail an admin reads (DOMAIN §11)
+export * from "./audit/AuditTrail.ts"
+
 // CSP-AGB versions
 export * from "./terms/Terms.ts"
 

@@ -1,4 +1,5 @@
 import { Layer } from "effect"
+import { AuditTrail } from "./audit/AuditTrail.ts"
 import { Catalog } from "./catalog/Catalog.ts"
 import { OfferingStore } from "./catalog/OfferingStore.ts"
 import { InhouseDeclarationStore } from "./eligibility/InhouseDeclarationStore.ts"
@@ -67,6 +68,7 @@ export const useCases = Layer.mergeAll(
   InhouseDeclarations.layer,
   Ordering.layer,
   Operators.layer,
+  AuditTrail.layer,
   MigrationImport.layer
 ).pipe(
   Layer.provideMerge(Layer.mergeAll(Terms.layer, Thresholds.layer, InhouseGraphs.layer, InhouseDeclarations.layerCount))

@@ -1,19 +1,34 @@
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { createClient } from "@libsql/client"
-import { DateTime, Effect, Layer } from "effect"
+import { Arbitrary, DateTime, Duration, Effect, Layer } from "effect"
 import {
   AccountStore,
   AddressStore,
   AuditLog,
+  ContractFolder,
+  ContractFolderStore,
+  DevMail,
+  DevMailbox,
+  InhouseDeclaration,
+  InhouseDeclarationStore,
   LinkTokenStore,
+  Offering,
+  OfferingStore,
+  Order,
+  OrderStore,
   OrganizationStore,
   Outbox,
   OutboxMessage,
+  RateLimiter,
+  Registration,
+  RegistrationStore,
   RoleStore,
   SecureRandom,
   SessionStore,
   TermsStore,
+  Threshold,
+  ThresholdStore,
   UnitOfWork
 } from "../src/internal/core.ts"
 import { constraintViolation, kindOf, LibsqlDatabase, layerDatabase, makeDatabase } from "../src/LibsqlDatabase.ts"
@@ -97,6 +112,16 @@ describe("driver errors never leak", () => {
         previousHash: "0",
         hash: "1"
       })
+      // Any values will do: the database is gone before the first byte is written.
+      const one = <T>(schema: Parameters<typeof Arbitrary.schema>[0]) =>
+        Effect.map(Arbitrary.sampleEffect(Arbitrary.schema(schema) as Arbitrary.Arbitrary<T>, { count: 1 }), (xs) => xs[0]!)
+      const registration = yield* one<Registration>(Registration)
+      const offering = yield* one<Offering>(Offering)
+      const declaration = yield* one<InhouseDeclaration>(InhouseDeclaration)
+      const threshold = yield* one<Threshold>(Threshold)
+      const order = yield* one<Order>(Order)
+      const folder = yield* one<ContractFolder>(ContractFolder)
+      const mail = yield* one<DevMail>(DevMail)
       const calls: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, never>]> = yield* Effect.gen(
         function* () {
           const organizations = yield* OrganizationStore
@@ -109,7 +134,52 @@ describe("driver errors never leak", () => {
           const audit = yield* AuditLog
           const outbox = yield* Outbox
           const uow = yield* UnitOfWork
+          const registrations = yield* RegistrationStore
+          const offerings = yield* OfferingStore
+          const declarations = yield* InhouseDeclarationStore
+          const thresholds = yield* ThresholdStore
+          const orders = yield* OrderStore
+          const folders = yield* ContractFolderStore
+          const limiter = yield* RateLimiter
+          const mailbox = yield* DevMailbox
+          // Methods that write in a transaction of their own fail where the transaction begins.
+          const own = "transaction.begin"
           return [
+            ["RegistrationStore.insert", registrations.insert(registration)],
+            [own, registrations.update(registration, "awaitingEmailConfirmation")],
+            ["RegistrationStore.get", registrations.get(registration.id)],
+            ["RegistrationStore.findOpenByEmail", registrations.findOpenByEmail(registration.person.email)],
+            ["RegistrationStore.findOpenByOrganizationName", registrations.findOpenByOrganizationName("x")],
+            ["RegistrationStore.listByStatus", registrations.listByStatus("approved", { limit: 1 })],
+            ["RegistrationStore.listOverdue", registrations.listOverdue(at, 1)],
+            [own, offerings.insertVersion(offering)],
+            ["OfferingStore.getLatest", offerings.getLatest(offering.id)],
+            ["OfferingStore.getVersion", offerings.getVersion(offering.id, 1)],
+            ["OfferingStore.list", offerings.list({ activeOnly: true }, { limit: 1 })],
+            [own, declarations.insert(declaration)],
+            [own, declarations.end(declaration.id, { at, accountId: w.account.id }, at)],
+            ["InhouseDeclarationStore.get", declarations.get(declaration.id)],
+            ["InhouseDeclarationStore.listByDeclarant", declarations.listByDeclarant(w.organization.id)],
+            ["InhouseDeclarationStore.listAll", declarations.listAll()],
+            ["InhouseDeclarationStore.revision", declarations.revision()],
+            ["ThresholdStore.get", thresholds.get()],
+            [own, thresholds.replace([threshold])],
+            ["OrderStore.insert", orders.insert(order)],
+            ["OrderStore.get", orders.get(order.id)],
+            [own, orders.updateStatus(order, "open")],
+            ["OrderStore.markReminderSent", orders.markReminderSent(order.id, at)],
+            ["OrderStore.list", orders.list({ scope: { _tag: "Provider", organizationId: order.providerId }, limit: 1 })],
+            ["OrderStore.findOverdue", orders.findOverdue(at, 1)],
+            ["OrderStore.findReminderDue", orders.findReminderDue(at, at, 1)],
+            [
+              "OrderStore.sumCountedValues",
+              orders.sumCountedValues({ customerId: order.customerId, offeringId: order.offering.id, since: at })
+            ],
+            ["ContractFolderStore.insert", folders.insert(folder)],
+            ["ContractFolderStore.get", folders.get(folder.orderId)],
+            ["RateLimiter.consume", limiter.consume("k", { limit: 1, window: Duration.minutes(1) })],
+            ["DevMailbox.deliver", mailbox.deliver(mail)],
+            ["DevMailbox.list", mailbox.list()],
             ["OrganizationStore.insert", organizations.insert(w.organization)],
             ["OrganizationStore.update", organizations.update(w.organization)],
             ["OrganizationStore.get", organizations.get(w.organization.id)],

@@ -28,7 +28,7 @@ import { type Context, Hono } from "hono"
 import type { Deps } from "../deps.ts"
 import { PageOf, toJson } from "../json.ts"
 import { describe } from "../openapi.ts"
-import { adapterProblemResponse, coreProblem } from "../runtime.ts"
+import { coreProblem } from "../runtime.ts"
 import { jsonBody, Limit, queryOf, rawBody } from "../validation.ts"
 import { CountJson, RegistrationApprovalJson } from "../views.ts"
 

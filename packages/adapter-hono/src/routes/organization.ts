@@ -4,20 +4,16 @@ import {
   AddressInput,
   AddressPatch,
   AuditEvent,
-  AuditLog,
-  base64url,
+  AuditTrail,
   DeclareInhouseInput,
-  fromBase64url,
   InhouseDeclaration,
   InhouseDeclarations,
-  InvalidInput,
   MissingItem,
   OrganizationProfile,
-  PermissionDenied,
   ProfileUpdate,
   ProfileView
 } from "@cloudportal/core"
-import { Effect, Schema } from "effect"
+import { Schema } from "effect"
 import { Hono } from "hono"
 import type { Deps } from "../deps.ts"
 import { PageOf, toJson } from "../json.ts"
@@ -28,14 +24,10 @@ const tag = "Organization"
 
 const CompletenessJson = Schema.Struct({ missing: Schema.Array(MissingItem) })
 
-// The audit cursor is the sequence of the last event handed out, base64url so that clients treat it as opaque.
-const encodeAuditCursor = (sequence: number): string =>
-  base64url(Uint8Array.from(`seq:${sequence}`, (ch) => ch.charCodeAt(0)))
-const decodeAuditCursor = (cursor: string): number | undefined => {
-  if (!/^[A-Za-z0-9_-]{1,64}$/u.test(cursor) || cursor.length % 4 === 1) return undefined
-  const match = /^seq:([0-9]{1,15})$/u.exec(String.fromCharCode(...fromBase64url(cursor)))
-  return match ? Number(match[1]) : undefined
-}
+const ChainVerificationJson = Schema.Union([
+  Schema.Struct({ ok: Schema.Literal(true), events: Schema.Int }),
+  Schema.Struct({ ok: Schema.Literal(false), brokenAt: Schema.String })
+])
 
 /** „Persönliches Profil", master data, „Adressen", „Inhousefähigkeit" and the audit trail of the own organization. */
 export const organizationRoutes = ({ runner, session }: Deps) =>
@@ -276,26 +268,32 @@ export const organizationRoutes = ({ runner, session }: Deps) =>
       session,
       queryOf(PageQuery),
       async (c) => {
-        const { actor } = c.var.session
-        const query = c.req.valid("query")
-        // A thin read over core's AuditLog port: core has no use case for listing events (yet).
         const page = await runner.run(
           c,
-          Effect.gen(function* () {
-            if (actor._tag !== "Member" || !actor.isAdmin)
-              return yield* new PermissionDenied({ permission: "organizationAdmin" })
-            const after = query.cursor === undefined ? 0 : decodeAuditCursor(query.cursor)
-            if (after === undefined)
-              return yield* InvalidInput.of({ path: "cursor", message: "Ungültiger Cursor / invalid cursor" })
-            const limit = query.limit ?? 50
-            const events = yield* AuditLog.use((log) =>
-              log.list(actor.organizationId, { afterSequence: after, limit: limit + 1 })
-            )
-            const items = events.slice(0, limit)
-            const last = items.at(-1)
-            return { items, nextCursor: events.length > limit && last ? encodeAuditCursor(last.sequence) : null }
-          })
+          AuditTrail.use((t) => t.list(c.var.session.actor, c.req.valid("query")))
         )
         return c.json(toJson(PageOf(AuditEvent), page), 200)
+      }
+    )
+    .get(
+      "/audit-events/verification",
+      describe({
+        tag,
+        summary: "Verifies the organization's whole hash chain (admins)",
+        auth: "session",
+        success: {
+          status: 200,
+          description: "`{ ok, events }` or `{ ok: false, brokenAt }`",
+          schema: ChainVerificationJson
+        },
+        errors: ["PermissionDenied"]
+      }),
+      session,
+      async (c) => {
+        const result = await runner.run(
+          c,
+          AuditTrail.use((t) => t.verify(c.var.session.actor))
+        )
+        return c.json(result, 200)
       }
     )

@@ -5,6 +5,7 @@ export {
   awaitingProviderDecision,
   Catalog,
   Members,
+  newId,
   Ordering,
   enqueue,
   orderStatuses,
@@ -16,4 +17,4 @@ export {
   verifyChain
 } from "@cloudportal/core"
 export { defaultDemoPassword, demoAccounts, seedDemoWorld } from "@cloudportal/core/demo"
-export { sampleWorld } from "@cloudportal/core/testing"
+export { sampleOrder, sampleRegistration, sampleWorld } from "@cloudportal/core/testing"

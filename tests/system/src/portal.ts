@@ -1,0 +1,145 @@
+import { type AppOptions, createApp } from "@cloudportal/adapter-hono"
+import {
+  AuditLog,
+  AuthenticationPolicyRef,
+  type CoreServices,
+  defaultAuthenticationPolicy,
+  layerCoreMemory,
+  Operators,
+  Outbox,
+  platformDefaults,
+  portalChain,
+  useCases,
+  verifyChain
+} from "@cloudportal/core"
+import { LibsqlDatabase, layer as libsqlLayer } from "@cloudportal/storage-libsql"
+import type { Client } from "@libsql/client"
+import { Clock, DateTime, Duration, Effect, Layer, ManagedRuntime } from "effect"
+
+/** The kinds of link a portal mails, by the notification that carries the token. */
+export type LinkKind = "RegistrationConfirmationLink" | "Invitation" | "PasswordResetLink"
+
+export const operatorEmail = "betrieb@portal.system-test"
+export const operatorPassword = "ein-langes-betreiber-passwort-fuer-systemtests"
+
+/** A clock the tests move forward (deadlines, session lifetimes); sleeping stays real. */
+const shiftableClock = () => {
+  const offset = { millis: 0 }
+  const real = Clock.Clock.defaultValue()
+  const now = () => real.currentTimeMillisUnsafe() + offset.millis
+  const clock: Clock.Clock = {
+    currentTimeMillisUnsafe: now,
+    currentTimeMillis: Effect.sync(now),
+    currentTimeNanosUnsafe: () => BigInt(now()) * 1_000_000n,
+    currentTimeNanos: Effect.sync(() => BigInt(now()) * 1_000_000n),
+    monotonicTimeNanosUnsafe: () => real.monotonicTimeNanosUnsafe(),
+    monotonicTimeNanos: Effect.sync(() => real.monotonicTimeNanosUnsafe()),
+    sleep: (d) => real.sleep(d)
+  }
+  return { clock, offset }
+}
+
+export type StorageKind = "memory" | "libsql"
+
+export interface PortalOptions {
+  /** `memory`: core's memory layers; `libsql`: the libSQL adapter on `url` (default `:memory:`). */
+  readonly storage: StorageKind
+  readonly url?: string
+  readonly app?: AppOptions
+  /** „Passwort vergessen" answers no sooner than this; zero (the default here) turns the padding off. */
+  readonly passwordResetResponseTime?: Duration.Input
+  /** PBKDF2 iterations of the password hasher; few by default, the tests are not about hashing cost. */
+  readonly hashIterations?: number
+}
+
+/**
+ * One whole portal in this process: every use case of core over memory or libSQL storage, behind the Hono app,
+ * with the test hooks a deployment does not have (mailed tokens, a movable clock, the audit log, the database).
+ */
+export interface Portal {
+  readonly storage: StorageKind
+  readonly app: ReturnType<typeof createApp>
+  readonly runtime: ManagedRuntime.ManagedRuntime<CoreServices, unknown>
+  /** The libSQL client (libSQL portals only). */
+  readonly client: Client | undefined
+  readonly fetch: (request: Request) => Promise<Response>
+  /** The newest token of that kind mailed to the address (from the outbox: no dispatcher runs here). */
+  readonly mailedToken: (email: string, kind: LinkKind) => Promise<string>
+  /** Every token of that kind ever mailed to the address, oldest first. */
+  readonly mailedTokens: (email: string, kind: LinkKind) => Promise<ReadonlyArray<string>>
+  readonly advanceTime: (duration: Duration.Input) => void
+  /** Each named chain (and the portal's own) verified: the first broken one, or none. */
+  readonly verifyAuditChains: (
+    chains: ReadonlyArray<string>
+  ) => Promise<{ readonly chain: string; readonly brokenAt: string } | undefined>
+  readonly close: () => Promise<void>
+}
+
+export const makePortal = async (options: PortalOptions): Promise<Portal> => {
+  const { clock, offset } = shiftableClock()
+  const platform = Layer.mergeAll(
+    Layer.succeed(Clock.Clock)(clock),
+    Layer.succeed(AuthenticationPolicyRef)({
+      ...defaultAuthenticationPolicy,
+      passwordResetResponseTime: Duration.fromInputUnsafe(options.passwordResetResponseTime ?? Duration.zero)
+    })
+  )
+  const hashing = { iterations: options.hashIterations ?? 1000 }
+  const layer =
+    options.storage === "memory"
+      ? layerCoreMemory({ passwordHashing: hashing }).pipe(Layer.provideMerge(platform))
+      : useCases.pipe(
+          Layer.provideMerge(libsqlLayer({ url: options.url ?? ":memory:" })),
+          Layer.provideMerge(platformDefaults({ passwordHashing: hashing })),
+          Layer.provideMerge(platform)
+        )
+  const runtime = ManagedRuntime.make(layer as Layer.Layer<CoreServices | LibsqlDatabase, unknown>)
+  await runtime.runPromise(Operators.use((o) => o.ensure({ email: operatorEmail, firstName: "Olga", lastName: "Betrieb", password: operatorPassword })))
+  const client =
+    options.storage === "libsql" ? await runtime.runPromise(LibsqlDatabase.use((db) => Effect.succeed(db.client))) : undefined
+  const app = createApp(runtime, { dev: true, ...options.app })
+
+  const mailedTokens = async (email: string, kind: LinkKind) => {
+    const messages = await runtime.runPromise(
+      Effect.gen(function* () {
+        const far = DateTime.add(yield* DateTime.now, { days: 36500 })
+        return yield* Outbox.use((o) => o.due(far, 1_000_000))
+      })
+    )
+    return messages.flatMap((m) =>
+      m.notification._tag === kind && m.notification.recipient === email.toLowerCase() && "token" in m.notification
+        ? [m.notification.token]
+        : []
+    )
+  }
+
+  return {
+    storage: options.storage,
+    app,
+    runtime,
+    client,
+    fetch: async (request) => app.fetch(request),
+    mailedTokens,
+    mailedToken: async (email, kind) => {
+      const token = (await mailedTokens(email, kind)).at(-1)
+      if (token === undefined) throw new Error(`no ${kind} mailed to ${email}`)
+      return token
+    },
+    advanceTime: (duration) => {
+      offset.millis += Duration.toMillis(Duration.fromInputUnsafe(duration))
+    },
+    verifyAuditChains: (chains) =>
+      runtime.runPromise(
+        Effect.gen(function* () {
+          const log = yield* AuditLog
+          for (const chain of [portalChain, ...chains]) {
+            const events = yield* log.list(chain, { afterSequence: 0, limit: 1_000_000 })
+            const verdict = yield* verifyChain(events)
+            if (!verdict.ok) return { chain, brokenAt: verdict.brokenAt }
+          }
+          return undefined
+        })
+      ),
+    close: () => runtime.dispose()
+  }
+}
