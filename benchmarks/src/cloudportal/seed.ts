@@ -92,9 +92,11 @@ const runtime = ManagedRuntime.make(
   useCases.pipe(Layer.provideMerge(libsql({ url: `file:${args.db}` })), Layer.provideMerge(platform))
 )
 
-const timed = async <A>(effect: Effect.Effect<A, unknown, never>): Promise<readonly [A, number]> => {
+type Services = typeof runtime extends ManagedRuntime.ManagedRuntime<infer R, infer _E> ? R : never
+
+const timed = async <A, E>(effect: Effect.Effect<A, E, Services>): Promise<readonly [A, number]> => {
   const t0 = performance.now()
-  const value = await runtime.runPromise(effect as Effect.Effect<A, unknown, Layer.Success<typeof platform>>)
+  const value = await runtime.runPromise(effect)
   return [value, Math.round(performance.now() - t0) / 1000] as const
 }
 

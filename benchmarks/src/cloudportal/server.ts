@@ -82,11 +82,15 @@ export interface RunningPortal {
 }
 
 /** The example server on the seeded file; the per-client limits see each request's `X-Forwarded-For`. */
-export const startPortal = async (database: SeededDatabase): Promise<RunningPortal> => {
+export const startPortal = async (
+  database: SeededDatabase,
+  options: { readonly nodeArgs?: ReadonlyArray<string> } = {}
+): Promise<RunningPortal> => {
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
   const child = await startChild({
     script: nodeServerMain,
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
     cwd: nodeServerDirectory,
     env: {
       NODE_ENV: "development",

@@ -39,6 +39,8 @@ const statusField = (pid: number, field: string): number => {
 export interface StartOptions {
   readonly script: string
   readonly args?: ReadonlyArray<string>
+  /** Extra flags for node itself, e.g. `--cpu-prof` to see where a server spends its time. */
+  readonly nodeArgs?: ReadonlyArray<string>
   readonly cwd: string
   readonly env: Record<string, string>
   /** Resolves once the child is ready, from its output so far or by probing it. */
@@ -47,7 +49,7 @@ export interface StartOptions {
 }
 
 export const startChild = async (options: StartOptions): Promise<RunningChild> => {
-  const child = spawn(process.execPath, ["--import", "tsx", options.script, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.script, ...(options.args ?? [])], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"]

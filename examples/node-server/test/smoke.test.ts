@@ -52,7 +52,7 @@ const heldBackLogin = async (port: number, body: unknown) => {
   )
   await continued
   return {
-    finish: () => socket.end(payload),
+    finish: () => socket.write(payload),
     /** Everything the server answered, once it closed the connection. */
     answer: closed
   }

@@ -114,7 +114,10 @@ describe("driver errors never leak", () => {
       })
       // Any values will do: the database is gone before the first byte is written.
       const one = <T>(schema: Parameters<typeof Arbitrary.schema>[0]) =>
-        Effect.map(Arbitrary.sampleEffect(Arbitrary.schema(schema) as Arbitrary.Arbitrary<T>, { count: 1 }), (xs) => xs[0]!)
+        Effect.map(
+          Arbitrary.sampleEffect(Arbitrary.schema(schema) as Arbitrary.Arbitrary<T>, { count: 1 }),
+          (xs) => xs[0]!
+        )
       const registration = yield* one<Registration>(Registration)
       const offering = yield* one<Offering>(Offering)
       const declaration = yield* one<InhouseDeclaration>(InhouseDeclaration)
@@ -168,7 +171,10 @@ describe("driver errors never leak", () => {
             ["OrderStore.get", orders.get(order.id)],
             [own, orders.updateStatus(order, "open")],
             ["OrderStore.markReminderSent", orders.markReminderSent(order.id, at)],
-            ["OrderStore.list", orders.list({ scope: { _tag: "Provider", organizationId: order.providerId }, limit: 1 })],
+            [
+              "OrderStore.list",
+              orders.list({ scope: { _tag: "Provider", organizationId: order.providerId }, limit: 1 })
+            ],
             ["OrderStore.findOverdue", orders.findOverdue(at, 1)],
             ["OrderStore.findReminderDue", orders.findReminderDue(at, at, 1)],
             [

@@ -96,7 +96,10 @@ for (const target of targets)
             bare((db) => db.insert(schema.registrations).values(RegistrationLibsql.toRow(twin)))
           )
           refusedBy(cause, "registrations.email")
-          assert.strictEqual((yield* Effect.flip(RegistrationStore.use((s) => s.insert(twin))))._tag, "EmailAlreadyRegistered")
+          assert.strictEqual(
+            (yield* Effect.flip(RegistrationStore.use((s) => s.insert(twin))))._tag,
+            "EmailAlreadyRegistered"
+          )
           // An approved registration no longer claims its email.
           yield* RegistrationStore.use((s) =>
             s.update(new Registration({ ...first, status: "approved", decidedAt: at }), "awaitingEmailConfirmation")
@@ -128,7 +131,10 @@ for (const target of targets)
       it.effect("of 50 concurrent registrations with one email exactly one is stored", () =>
         Effect.gen(function* () {
           const first = yield* sampleRegistration()
-          const all = [first, ...(yield* Effect.all(Array.from({ length: 49 }, () => sampleRegistration({ person: first.person }))))]
+          const all = [
+            first,
+            ...(yield* Effect.all(Array.from({ length: 49 }, () => sampleRegistration({ person: first.person }))))
+          ]
           const outcomes = yield* Effect.forEach(
             all,
             (r) =>

@@ -84,14 +84,10 @@ describe("row mappers", () => {
   )
   it.effect("dev mails", () => roundTrips(DevMail, DevMailboxLibsql.toRow, DevMailboxLibsql.toDomain))
   it.effect("organizations", () => roundTrips(Organization, OrganizationLibsql.toRow, OrganizationLibsql.toDomain))
-  it.effect("addresses", () =>
-    roundTrips(Address, OrganizationLibsql.addressToRow, OrganizationLibsql.addressToDomain)
-  )
+  it.effect("addresses", () => roundTrips(Address, OrganizationLibsql.addressToRow, OrganizationLibsql.addressToDomain))
   it.effect("accounts", () => roundTrips(Account, AccountLibsql.toRow, AccountLibsql.toDomain))
   it.effect("roles", () => roundTrips(Role, AccountLibsql.roleToRow, AccountLibsql.roleToDomain))
-  it.effect("link tokens", () =>
-    roundTrips(LinkToken, IdentityLibsql.linkTokenToRow, IdentityLibsql.linkTokenToDomain)
-  )
+  it.effect("link tokens", () => roundTrips(LinkToken, IdentityLibsql.linkTokenToRow, IdentityLibsql.linkTokenToDomain))
   it.effect("sessions", () => roundTrips(Session, IdentityLibsql.sessionToRow, IdentityLibsql.sessionToDomain))
   it.effect("terms versions", () => roundTrips(TermsVersion, TermsLibsql.toRow, TermsLibsql.toDomain))
   it.effect("outbox messages", () => roundTrips(OutboxMessage, OutboxLibsql.toRow, OutboxLibsql.toDomain))

@@ -1,6 +1,6 @@
 import { assert, describe, it, layer } from "@effect/vitest"
 import { DateTime, Effect, Layer } from "effect"
-import { AccountStore, AuditLog, Outbox, OrderStore } from "../src/internal/core.ts"
+import { AccountStore, AuditLog, OrderStore, Outbox } from "../src/internal/core.ts"
 import { LibsqlDatabase } from "../src/LibsqlDatabase.ts"
 import {
   Catalog,
@@ -101,10 +101,7 @@ describe("the whole core over libSQL (useCases + platformDefaults on a file data
         // One confirmation, one audit event, one mail: the losers left nothing behind.
         if (kommune._tag !== "Member") return assert.fail(kommune._tag)
         const events = yield* AuditLog.use((l) => l.list(kommune.organizationId, { afterSequence: 0, limit: 10_000 }))
-        assert.strictEqual(
-          events.filter((e) => e.action === "order.confirm" && e.subject.id === order.id).length,
-          1
-        )
+        assert.strictEqual(events.filter((e) => e.action === "order.confirm" && e.subject.id === order.id).length, 1)
         const mails = yield* outbox
         assert.strictEqual(
           mails.filter(

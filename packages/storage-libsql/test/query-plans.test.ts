@@ -60,11 +60,7 @@ const sqlOf = (statement: InStatement) => (typeof statement === "string" ? state
  * The plan of the single statement `run` sends to `table`: it must reach the rows through the named index
  * (SEARCH, i.e. a bounded range of it), never scan the table or the whole index, and never sort.
  */
-const usesIndex = <A, E, R>(
-  table: string,
-  index: string,
-  run: Effect.Effect<A, E, R>
-) =>
+const usesIndex = <A, E, R>(table: string, index: string, run: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
     const { client, sent, stores } = yield* recorded
     yield* Effect.provide(run, stores)
@@ -90,14 +86,24 @@ const list = (query: Omit<OrderListQuery, "limit">) => OrderStore.use((s) => s.l
 
 describe("query plans: GET /orders pages and the sweeps read a bounded index range at any table size", () => {
   const scopes = [
-    ["the customer's orders", { _tag: "Customer", organizationId: org }, "orders_customer_idx", "orders_customer_status_idx"],
+    [
+      "the customer's orders",
+      { _tag: "Customer", organizationId: org },
+      "orders_customer_idx",
+      "orders_customer_status_idx"
+    ],
     [
       "an employee's own orders",
       { _tag: "Customer", organizationId: org, orderedBy: account },
       "orders_orderer_idx",
       undefined
     ],
-    ["the provider's orders", { _tag: "Provider", organizationId: org }, "orders_provider_idx", "orders_provider_status_idx"],
+    [
+      "the provider's orders",
+      { _tag: "Provider", organizationId: org },
+      "orders_provider_idx",
+      "orders_provider_status_idx"
+    ],
     [
       "the intermediary's orders",
       { _tag: "Intermediary", organizationId: org },
@@ -131,7 +137,11 @@ describe("query plans: GET /orders pages and the sweeps read a bounded index ran
   )
 
   it.effect("the expiry sweep reads only orders awaiting the decision, by deadline", () =>
-    usesIndex("orders", "orders_awaiting_deadline_idx", OrderStore.use((s) => s.findOverdue(now, 100)))
+    usesIndex(
+      "orders",
+      "orders_awaiting_deadline_idx",
+      OrderStore.use((s) => s.findOverdue(now, 100))
+    )
   )
 
   it.effect("the reminder sweep reads only orders awaiting the decision, by deadline", () =>
@@ -147,15 +157,27 @@ describe("query plans: GET /orders pages and the sweeps read a bounded index ran
       "orders",
       "orders_threshold_sum_idx",
       OrderStore.use((s) =>
-        s.sumCountedValues({ customerId: org, offeringId: "off_plan" as never, since: DateTime.subtract(now, { days: 365 }) })
+        s.sumCountedValues({
+          customerId: org,
+          offeringId: "off_plan" as never,
+          since: DateTime.subtract(now, { days: 365 })
+        })
       )
     )
   )
 
   it.effect("reading, deciding on and reminding one order go by its primary key", () =>
     Effect.gen(function* () {
-      yield* usesIndex("orders", "sqlite_autoindex_orders_1", OrderStore.use((s) => s.get("ord_plan" as never)))
-      yield* usesIndex("orders", "sqlite_autoindex_orders_1", OrderStore.use((s) => s.markReminderSent("ord_plan" as never, now)))
+      yield* usesIndex(
+        "orders",
+        "sqlite_autoindex_orders_1",
+        OrderStore.use((s) => s.get("ord_plan" as never))
+      )
+      yield* usesIndex(
+        "orders",
+        "sqlite_autoindex_orders_1",
+        OrderStore.use((s) => s.markReminderSent("ord_plan" as never, now))
+      )
     })
   )
 
@@ -186,7 +208,9 @@ describe("query plans: GET /orders pages and the sweeps read a bounded index ran
       yield* usesIndex(
         "registrations",
         "registrations_status_submitted_idx",
-        RegistrationStore.use((s) => s.listByStatus(status, { limit: 50, after: { submittedAt: now, id: "reg_x" as never } }))
+        RegistrationStore.use((s) =>
+          s.listByStatus(status, { limit: 50, after: { submittedAt: now, id: "reg_x" as never } })
+        )
       )
       yield* usesIndex(
         "registrations",

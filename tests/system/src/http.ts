@@ -38,7 +38,7 @@ export const call = async (target: Target, method: string, path: string, options
   else if (options.body !== undefined) body = JSON.stringify(options.body)
   if (body !== null && !headers.has("content-type")) headers.set("content-type", "application/json")
   const response = await target.fetch(
-    new Request(`${target.origin}${target.basePath}${path}`, { method, headers, body, redirect: "manual" })
+    new Request(`${target.origin}${target.basePath}${path}`, { method, headers, body: body as BodyInit | null, redirect: "manual" })
   )
   const text = await response.text()
   let parsed: unknown = text

@@ -172,6 +172,7 @@ export const world = (driver: Driver) => {
     api,
     ok,
     login,
+    operatorCredentials: { email: driver.operator.email, password: driver.operator.password },
     operatorSession,
     forgetSessions,
     currentTerms,

@@ -1,24 +1,23 @@
 import {
   AuthenticationPolicyRef,
-  DevCaptcha,
   defaultAuthenticationPolicy,
   Operators,
   Outbox,
-  PasswordHasher,
-  SecureRandom,
+  platformDefaults,
   useCases
 } from "@cloudportal/core"
-import { OrderSummaryPdf } from "@cloudportal/email"
 import { layer as libsql } from "@cloudportal/storage-libsql"
 import { Clock, DateTime, Duration, Effect, Layer, ManagedRuntime } from "effect"
 import { Hono } from "hono"
 import { createApp } from "../../src/index.ts"
 import type { LinkKind } from "../harness.ts"
 import { shiftableClock } from "../memoryHarness.ts"
+import { portalHeader } from "./protocol.ts"
 
 /**
  * The TEST Worker of the route suite in workerd: the app over every use case, storage on a real libSQL server
- * through `@libsql/client/web`, PBKDF2 on Web Crypto, the order summary as PDF. Each test gets its own portal
+ * through `@libsql/client/web`, core's Web-standard platform defaults (PBKDF2 on Web Crypto, plain-text order
+ * summary; the PDF renderer has its own workerd test in @cloudportal/email). Each test gets its own portal
  * (its own database, clock and runtime), created through `/__test/portals`; a request names its portal in the
  * `x-test-portal` header. The `/__test` routes are the harness's hooks and exist only in this Worker.
  */
@@ -27,16 +26,10 @@ export interface Env {
   readonly PBKDF2_ITERATIONS: string
 }
 
-export const portalHeader = "x-test-portal"
-
 const portalLayer = (databaseUrl: string, iterations: number, clock: Clock.Clock) =>
   useCases.pipe(
     Layer.provideMerge(libsql({ url: databaseUrl })),
-    Layer.provideMerge(
-      Layer.mergeAll(PasswordHasher.layerWebCrypto({ iterations }), DevCaptcha.layer, OrderSummaryPdf.layer).pipe(
-        Layer.provideMerge(SecureRandom.layerWebCrypto)
-      )
-    ),
+    Layer.provideMerge(platformDefaults({ passwordHashing: { iterations } })),
     Layer.provideMerge(
       Layer.mergeAll(
         Layer.succeed(Clock.Clock)(clock),

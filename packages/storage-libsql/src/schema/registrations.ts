@@ -5,7 +5,9 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
  * `status IN (open statuses)` as a literal term: a partial index serves a query only when the query's WHERE
  * clause repeats the index's condition, and a bound parameter would not repeat it.
  */
-export const openRegistration = sql.raw(`"registrations"."status" IN ('awaitingEmailConfirmation', 'awaitingOperatorReview')`)
+export const openRegistration = sql.raw(
+  `"registrations"."status" IN ('awaitingEmailConfirmation', 'awaitingOperatorReview')`
+)
 
 /** Registration requests (DOMAIN §2): one row for every status, the lifecycle fills the nullable columns. */
 export const registrations = sqliteTable(

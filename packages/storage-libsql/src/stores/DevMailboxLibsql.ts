@@ -42,7 +42,10 @@ export const layer: Layer.Layer<DevMailbox, never, LibsqlDatabase> = Layer.effec
     return DevMailbox.of({
       deliver: (mail) =>
         write("DevMailbox.deliver", async (db) => {
-          await db.insert(devMails).values(storable(devMails, toRow(mail))).onConflictDoNothing({ target: devMails.id })
+          await db
+            .insert(devMails)
+            .values(storable(devMails, toRow(mail)))
+            .onConflictDoNothing({ target: devMails.id })
         }),
       list: (query) =>
         read("DevMailbox.list", async (db) => {

@@ -196,7 +196,10 @@ export const layerThresholds: Layer.Layer<ThresholdStore, never, LibsqlDatabase>
             await db
               .insert(thresholdTable)
               .values({ id: 1, replacements: 1 })
-              .onConflictDoUpdate({ target: thresholdTable.id, set: { replacements: sql`${thresholdTable.replacements} + 1` } })
+              .onConflictDoUpdate({
+                target: thresholdTable.id,
+                set: { replacements: sql`${thresholdTable.replacements} + 1` }
+              })
           })
         )
     })

@@ -98,11 +98,7 @@ export const layer: Layer.Layer<RegistrationStore, never, LibsqlDatabase> = Laye
     const { read, write, transaction } = yield* LibsqlDatabase
     const findOpen = (operation: string, condition: SQL) =>
       read(operation, async (db) => {
-        const [row] = await db
-          .select()
-          .from(registrations)
-          .where(and(condition, openRegistration))
-          .limit(1)
+        const [row] = await db.select().from(registrations).where(and(condition, openRegistration)).limit(1)
         return row && toDomain(row)
       })
     return RegistrationStore.of({
