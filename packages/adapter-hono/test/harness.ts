@@ -5,7 +5,7 @@ export type LinkKind = "RegistrationConfirmationLink" | "Invitation" | "Password
 /**
  * What the route suite needs from a running app: HTTP, and three test hooks a deployment does not have
  * (an operator account, the link tokens that went out by mail, a clock to move). The memory harness gives
- * them over the runtime; a workerd harness would give them over its database and dev mailbox.
+ * them over the runtime; the workerd harness (workerd/) over test-only routes of its test Worker.
  */
 export interface Harness {
   /** The origin requests are made on, e.g. "http://localhost". */

@@ -4,7 +4,7 @@ import { login, type Org, offeringDraft, password, world } from "./world.ts"
 
 /**
  * The HTTP contract of API.md, over any running app: a function of the harness factory, so the same suite
- * can run against the memory layers here and later inside workerd against sqld. Every test builds its own
+ * runs against the memory layers (routes.test.ts) and inside workerd against sqld (workerd/). Every test builds its own
  * portal (fresh harness), so tests share nothing and do not depend on their order.
  */
 export const routeSuite = (name: string, makeHarness: () => Promise<Harness>) => {

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { render as renderHtml, toPlainText } from "@react-email/render"
 import { Effect, Schema } from "effect"
 import type { ReactElement } from "react"

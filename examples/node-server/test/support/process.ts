@@ -35,7 +35,7 @@ export interface ServerProcess {
  */
 export const startProcess = (env: Record<string, string>): ServerProcess => {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !serverVariables.test(name)))
-  const child = spawn(process.execPath, [tsxCli, "--tsconfig", "tsconfig.run.json", "src/main.ts"], {
+  const child = spawn(process.execPath, [tsxCli, "src/main.ts"], {
     cwd: packageDir,
     env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -66,7 +66,10 @@ const hooks = new Hono<{ Bindings: Env }>()
     const { clock, offset } = shiftableClock()
     const runtime: PortalRuntime = ManagedRuntime.make(portalLayer(databaseUrl, Number(c.env.PBKDF2_ITERATIONS), clock))
     // Builds the layer now: connects and migrates the fresh database before the first test request.
-    await runtime.runPromise(Effect.void)
+    await runtime.runPromise(Effect.void).catch(async (error: unknown) => {
+      await runtime.dispose()
+      throw error
+    })
     const id = `portal-${++opened}`
     portals.set(id, { runtime, app: createApp(runtime, { dev: true }), offset })
     return c.json({ id }, 201)

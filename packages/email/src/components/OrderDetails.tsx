@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { contractModelLabel, formatDeadline, formatMoney, type Locale, statusLabel } from "../format.ts"
 import type { ContractModel, Money } from "../internal/core.ts"
 import { Details } from "./Layout.tsx"

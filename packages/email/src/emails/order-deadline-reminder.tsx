@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { Action, Greeting, Layout, P } from "../components/Layout.tsx"
 import { OrderDetails } from "../components/OrderDetails.tsx"
 import { formatDeadline, statusLabel } from "../format.ts"

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { Action, Greeting, Layout, P, Quote } from "../components/Layout.tsx"
 import { OrderDetails } from "../components/OrderDetails.tsx"
 import { statusLabel } from "../format.ts"

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import type { ReactNode } from "react"
 import { Action, Greeting, InlineLink, Layout, P } from "../components/Layout.tsx"
 import { formatDateTime } from "../format.ts"

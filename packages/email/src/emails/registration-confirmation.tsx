@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { Action, Greeting, Layout, P } from "../components/Layout.tsx"
 import { formatDateTime } from "../format.ts"
 import { portalLinks } from "../links.ts"

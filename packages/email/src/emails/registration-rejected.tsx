@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { Greeting, Layout, P, Quote } from "../components/Layout.tsx"
 import {
   type MailProps,
