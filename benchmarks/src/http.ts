@@ -223,7 +223,9 @@ try {
 
   // --- Tables, figures, targets ------------------------------------------------------------------------
   const cells = (r: LoadResult | undefined) =>
-    r ? [int(r.requestsPerSecond), ms(r.p50Ms), ms(r.p99Ms), int(r.errors), mib(r.peakBytes)] : ["–", "–", "–", "–", "–"]
+    r
+      ? [int(r.requestsPerSecond), ms(r.p50Ms), ms(r.p99Ms), int(r.errors), mib(r.peakBytes)]
+      : ["–", "–", "–", "–", "–"]
   const argon2 = hashes[0]!
   tables.push({
     title: "Same workload shapes on both systems (requests per second: higher is better)",
@@ -283,7 +285,10 @@ try {
     targets.push({
       name,
       met: a && b ? a.requestsPerSecond >= factor * b.requestsPerSecond : null,
-      detail: a && b ? `${ratio(a.requestsPerSecond / b.requestsPerSecond)} (${int(a.requestsPerSecond)} vs ${int(b.requestsPerSecond)} req/s)` : "not measured"
+      detail:
+        a && b
+          ? `${ratio(a.requestsPerSecond / b.requestsPerSecond)} (${int(a.requestsPerSecond)} vs ${int(b.requestsPerSecond)} req/s)`
+          : "not measured"
     })
   }
   compare("session", "cloudportal ≥ 2× better-auth: session read (GET /me vs get-session)", 2)
@@ -327,4 +332,12 @@ try {
   database?.remove()
 }
 
-emit({ id: "http", title: "HTTP on Node: cloudportal vs. better-auth", tables, figures, targets, notes, seconds: secondsSince(started) })
+emit({
+  id: "http",
+  title: "HTTP on Node: cloudportal vs. better-auth",
+  tables,
+  figures,
+  targets,
+  notes,
+  seconds: secondsSince(started)
+})

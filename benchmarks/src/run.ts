@@ -13,7 +13,15 @@ import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
-import { type Machine, machine, machineLine, markdownSection, type Section, type Target, verdict } from "./lib/report.ts"
+import {
+  type Machine,
+  machine,
+  machineLine,
+  markdownSection,
+  type Section,
+  type Target,
+  verdict
+} from "./lib/report.ts"
 import { parseEligibility } from "./lib/textSections.ts"
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
@@ -85,7 +93,8 @@ const { values: options } = parseArgs({
 })
 
 if (options.list) {
-  for (const b of benchmarks) console.log(`${b.id.padEnd(12)} ${b.title}  (pnpm --filter @cloudportal/benchmarks bench:${b.id})`)
+  for (const b of benchmarks)
+    console.log(`${b.id.padEnd(12)} ${b.title}  (pnpm --filter @cloudportal/benchmarks bench:${b.id})`)
   process.exit(0)
 }
 
@@ -209,7 +218,15 @@ mkdirSync(dirname(options.out), { recursive: true })
 writeFileSync(
   options.out,
   JSON.stringify(
-    { date: startedAt.toISOString(), command, quick, machine: m, totalSeconds, targets, sections: outcomes.map((o) => o.section) },
+    {
+      date: startedAt.toISOString(),
+      command,
+      quick,
+      machine: m,
+      totalSeconds,
+      targets,
+      sections: outcomes.map((o) => o.section)
+    },
     null,
     2
   )
@@ -217,5 +234,7 @@ writeFileSync(
 log(`\nwrote ${options.out}`)
 const missed = targets.filter((t) => t.met === false).length
 const failed = outcomes.filter((o) => !o.ran).length
-log(`${targets.length - missed} of ${targets.length} targets met or not measured, ${missed} MISSED; ${failed} benchmark(s) did not run`)
+log(
+  `${targets.length - missed} of ${targets.length} targets met or not measured, ${missed} MISSED; ${failed} benchmark(s) did not run`
+)
 process.exitCode = failed > 0 ? 1 : 0

@@ -20,7 +20,19 @@ import {
   startPortal
 } from "./cloudportal/server.ts"
 import { type LoadResult, measure, type Workload } from "./lib/load.ts"
-import { emit, fixed, int, isQuick, machineLine, median, mib, ms, ratio, secondsSince, type Target } from "./lib/report.ts"
+import {
+  emit,
+  fixed,
+  int,
+  isQuick,
+  machineLine,
+  median,
+  mib,
+  ms,
+  ratio,
+  secondsSince,
+  type Target
+} from "./lib/report.ts"
 
 const started = performance.now()
 const quick = isQuick()
@@ -62,9 +74,12 @@ try {
     // A cursor 100 pages (5,000 orders) into the list, found by walking it as a client would.
     let cursor: string | null = null
     for (let page = 0; page < 100; page++) {
-      const response: Response = await fetch(`${portal.api}/orders?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, {
-        headers: bearer
-      })
+      const response: Response = await fetch(
+        `${portal.api}/orders?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+        {
+          headers: bearer
+        }
+      )
       cursor = ((await response.json()) as { nextCursor: string | null }).nextCursor
     }
     if (!cursor) throw new Error("the order list ended before page 100")
@@ -87,7 +102,13 @@ try {
         ],
         [
           "eligibility",
-          { name: "POST /orders/eligibility", method: "POST", path: "/api/orders/eligibility", headers: bearer, body: () => cart }
+          {
+            name: "POST /orders/eligibility",
+            method: "POST",
+            path: "/api/orders/eligibility",
+            headers: bearer,
+            body: () => cart
+          }
         ]
       ]
     })

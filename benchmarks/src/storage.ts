@@ -15,7 +15,7 @@ import { createRequire } from "node:module"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Authentication, Catalog, Ordering, platformDefaults, useCases } from "@cloudportal/core"
+import { Authentication, Catalog, layerCoreMemory, Ordering, platformDefaults, useCases } from "@cloudportal/core"
 import { defaultDemoPassword, demoAccounts, seedDemoWorld } from "@cloudportal/core/demo"
 import { LibsqlDatabase, layer } from "@cloudportal/storage-libsql"
 import { Effect, Layer } from "effect"
@@ -82,7 +82,44 @@ interface Rates {
   readonly rawMedianMs: number
 }
 
-const median = (samples: Array<number>) => samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? Number.NaN
+const median = (samples: ReadonlyArray<number>) =>
+  [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? Number.NaN
+
+/** The demo world, and placing one order as the demo Kommune (in-house ground, configured IaaS offering). */
+const setUp = Effect.gen(function* () {
+  yield* seedDemoWorld()
+  const auth = yield* Authentication
+  const { session } = yield* auth.login({ email: demoAccounts.kommune, password: defaultDemoPassword })
+  const kommune = (yield* auth.authenticate(session.token)).actor
+  const offering = (yield* Catalog.use((c) => c.list(kommune, { limit: 50 }))).items.find(
+    (o) => o.serviceType === "IaaS"
+  )!
+  const cart = {
+    offeringId: offering.id,
+    pricePlanId: "vm-monat",
+    quantity: 2,
+    configuration: { vcpus: 4, region: "Nürnberg" },
+    contractModel: "DV"
+  }
+  return (yield* Ordering).place(kommune, cart)
+})
+
+const timed = <A, E, R>(effect: Effect.Effect<A, E, R>, samples: Array<number>) =>
+  Effect.suspend(() => {
+    const t0 = performance.now()
+    return Effect.tap(effect, () => Effect.sync(() => samples.push(performance.now() - t0)))
+  })
+
+const total = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0)
+
+/** Core alone, on its memory stores: the time the use case itself takes, which no database can remove. */
+const measureCore = Effect.gen(function* () {
+  const place = yield* setUp
+  for (let i = 0; i < warmup; i++) yield* place
+  const samples: Array<number> = []
+  for (let i = 0; i < orders; i++) yield* timed(place, samples)
+  return { perSecond: (samples.length / total(samples)) * 1000, medianMs: median(samples) }
+}).pipe(Effect.provide(layerCoreMemory()))
 
 /**
  * Seeds the demo world, then alternates rounds of the two workloads so that neither gets the warmer cache or
@@ -91,21 +128,7 @@ const median = (samples: Array<number>) => samples.sort((a, b) => a - b)[Math.fl
  */
 const measure = (url: string) =>
   Effect.gen(function* () {
-    yield* seedDemoWorld()
-    const auth = yield* Authentication
-    const { session } = yield* auth.login({ email: demoAccounts.kommune, password: defaultDemoPassword })
-    const kommune = (yield* auth.authenticate(session.token)).actor
-    const offering = (yield* Catalog.use((c) => c.list(kommune, { limit: 50 }))).items.find(
-      (o) => o.serviceType === "IaaS"
-    )!
-    const cart = {
-      offeringId: offering.id,
-      pricePlanId: "vm-monat",
-      quantity: 2,
-      configuration: { vcpus: 4, region: "Nürnberg" },
-      contractModel: "DV"
-    }
-    const ordering = yield* Ordering
+    const place = yield* setUp
     const { client } = yield* LibsqlDatabase
     yield* Effect.promise(() =>
       client.execute("CREATE TABLE IF NOT EXISTS bench_raw (id text PRIMARY KEY NOT NULL, payload text NOT NULL)")
@@ -125,7 +148,6 @@ const measure = (url: string) =>
         tx.close()
       }
     })
-    const place = ordering.place(kommune, cart)
 
     for (let i = 0; i < warmup; i++) {
       yield* place
@@ -135,18 +157,9 @@ const measure = (url: string) =>
     const rawMs: Array<number> = []
     const rounds = 10
     for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < orders / rounds; i++) {
-        const t0 = performance.now()
-        yield* place
-        placeMs.push(performance.now() - t0)
-      }
-      for (let i = 0; i < orders / rounds; i++) {
-        const t0 = performance.now()
-        yield* rawInsert
-        rawMs.push(performance.now() - t0)
-      }
+      for (let i = 0; i < orders / rounds; i++) yield* timed(place, placeMs)
+      for (let i = 0; i < orders / rounds; i++) yield* timed(rawInsert, rawMs)
     }
-    const total = (xs: Array<number>) => xs.reduce((a, b) => a + b, 0)
     return {
       placePerSecond: (placeMs.length / total(placeMs)) * 1000,
       placeMedianMs: median(placeMs),
@@ -160,6 +173,7 @@ const measure = (url: string) =>
 const dir = mkdtempSync(join(tmpdir(), "cloudportal-bench-storage-"))
 let sqld: ChildProcess | undefined
 try {
+  const core = await Effect.runPromise(measureCore)
   const file = await Effect.runPromise(measure(`file:${join(dir, "bench.db")}`))
   const server = await startSqld(dir)
   sqld = server.child
@@ -176,7 +190,11 @@ try {
   const table: Table = {
     title: `${orders} orders and ${orders} raw insert transactions each, one at a time (${machineLine()})`,
     columns: ["database", "place order /s", "median", "raw insert tx /s", "median", "ratio"],
-    rows: [row("file (WAL)", file), row("sqld, loopback HTTP", remote)]
+    rows: [
+      row("file (WAL)", file),
+      row("sqld, loopback HTTP", remote),
+      ["core alone (memory stores)", int(core.perSecond), ms(core.medianMs), "–", "–", "–"]
+    ]
   }
   const targets: Array<Target> = [
     {
@@ -200,13 +218,15 @@ try {
       "file.ratio": file.placePerSecond / file.rawPerSecond,
       "sqld.place_per_s": remote.placePerSecond,
       "sqld.raw_insert_per_s": remote.rawPerSecond,
-      "sqld.ratio": remote.placePerSecond / remote.rawPerSecond
+      "sqld.ratio": remote.placePerSecond / remote.rawPerSecond,
+      "memory.place_per_s": core.perSecond
     },
     targets,
     notes: [
       "Placing an order: member and roles, offering, organizations, thresholds, in-house graph, terms, address, then order, contract folder with the rendered summary, audit event and outbox messages, in one write transaction.",
       "Raw: `BEGIN IMMEDIATE; INSERT INTO bench_raw VALUES (?, 1.5 KB); COMMIT` through the adapter's own client, so the pragmas are the same.",
-      "The two workloads alternate in ten rounds after a warm-up, so neither gets the warmer cache."
+      "The two workloads alternate in ten rounds after a warm-up, so neither gets the warmer cache.",
+      `Core alone (the use case on its memory stores) places ${int(core.perSecond)} orders/s: the ratio can be no better than ${fixed((core.perSecond / file.rawPerSecond) * 100, 0)} % of the raw file rate before the database does anything. What storage adds per order: ${ms(1000 / file.placePerSecond - 1000 / core.perSecond)} on the file, ${ms(1000 / remote.placePerSecond - 1000 / core.perSecond)} on sqld.`
     ],
     seconds: secondsSince(started)
   })

@@ -10,8 +10,8 @@
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { LibsqlDialect } from "@libsql/kysely-libsql"
 import { createClient } from "@libsql/client"
+import { LibsqlDialect } from "@libsql/kysely-libsql"
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2"
 import { betterAuth } from "better-auth"
 import { getMigrations } from "better-auth/db/migration"
@@ -100,7 +100,9 @@ for (let i = 1; i < users; i++)
 
 // What the stored hashes say about their parameters (PHC for argon2id; better-auth's scrypt format has none).
 const stored = String((await client.execute("SELECT password FROM account LIMIT 1")).rows[0]?.password ?? "")
-const hashParameters = stored.startsWith("$") ? stored.split("$").slice(1, 4).join("$") : "scrypt N=16384 r=16 p=1 dkLen=64"
+const hashParameters = stored.startsWith("$")
+  ? stored.split("$").slice(1, 4).join("$")
+  : "scrypt N=16384 r=16 p=1 dkLen=64"
 
 const handler = toNodeHandler(auth)
 server.on("request", (req, res) => {

@@ -39,7 +39,10 @@ export const startBetterAuth = async (options: {
     ready: (output) => /^ready /mu.test(output),
     timeoutMs: 300_000
   })
-  const line = child.output().split("\n").find((l) => l.startsWith("ready "))!
+  const line = child
+    .output()
+    .split("\n")
+    .find((l) => l.startsWith("ready "))!
   const ready = JSON.parse(line.slice("ready ".length)) as {
     origin: string
     organizationId: string

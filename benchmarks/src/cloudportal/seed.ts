@@ -43,7 +43,7 @@ import {
 } from "@cloudportal/core"
 import { demoAccounts, seedDemoWorld } from "@cloudportal/core/demo"
 import { layerArgon2 } from "@cloudportal/password-argon2"
-import { layer as libsql, LibsqlDatabase, OrderLibsql, schema } from "@cloudportal/storage-libsql"
+import { LibsqlDatabase, layer as libsql, OrderLibsql, schema } from "@cloudportal/storage-libsql"
 import type { Client } from "@libsql/client"
 import { getTableColumns } from "drizzle-orm"
 import { DateTime, Duration, Effect, Layer, ManagedRuntime, Schema } from "effect"
@@ -66,7 +66,12 @@ export interface Seeded {
   readonly inhouseEdges: number
   /** The PHC parameters of the stored password hashes, e.g. `argon2id$v=19$m=19456,t=2,p=1`. */
   readonly hashParameters: string
-  readonly seconds: { readonly world: number; readonly members: number; readonly orders: number; readonly organizations: number }
+  readonly seconds: {
+    readonly world: number
+    readonly members: number
+    readonly orders: number
+    readonly organizations: number
+  }
 }
 
 const { values: args } = parseArgs({
@@ -186,12 +191,14 @@ const [{ cart, orderIds }, ordersSeconds] = await timed(
     }
     const ids: Array<string> = [placed.id]
     const { client } = yield* LibsqlDatabase
-    yield* Effect.promise(() => bulkInsertOrders(client, row, orderCount, (i) => {
-      const placedAt = nowMillis - 60_000 - Math.floor((i / orderCount) * span)
-      const id = `ord_bench${String(i).padStart(8, "0")}`
-      ids.push(id)
-      return { id, placedAt, deadline: deadlineOf(placedAt) }
-    }))
+    yield* Effect.promise(() =>
+      bulkInsertOrders(client, row, orderCount, (i) => {
+        const placedAt = nowMillis - 60_000 - Math.floor((i / orderCount) * span)
+        const id = `ord_bench${String(i).padStart(8, "0")}`
+        ids.push(id)
+        return { id, placedAt, deadline: deadlineOf(placedAt) }
+      })
+    )
     return { cart, orderIds: ids }
   })
 )

@@ -113,7 +113,8 @@ export const signIn = async (api: string, email: string, password: string): Prom
     body: JSON.stringify({ email, password })
   })
   const body = (await response.json()) as { session?: { token?: string } }
-  if (!response.ok || !body.session?.token) throw new Error(`login of ${email} failed: ${response.status} ${JSON.stringify(body)}`)
+  if (!response.ok || !body.session?.token)
+    throw new Error(`login of ${email} failed: ${response.status} ${JSON.stringify(body)}`)
   return body.session.token
 }
 

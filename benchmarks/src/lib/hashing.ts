@@ -18,8 +18,12 @@ export interface HashRate {
 const argon2 = (password: string) => argon2Hash(password, { memoryCost: 19_456, timeCost: 2, parallelism: 1 })
 const scryptDefault = (password: string) =>
   new Promise<Buffer>((resolve, reject) =>
-    scrypt(password, randomBytes(16).toString("hex"), 64, { N: 16_384, r: 16, p: 1, maxmem: 128 * 16_384 * 16 * 2 }, (e, k) =>
-      e ? reject(e) : resolve(k)
+    scrypt(
+      password,
+      randomBytes(16).toString("hex"),
+      64,
+      { N: 16_384, r: 16, p: 1, maxmem: 128 * 16_384 * 16 * 2 },
+      (e, k) => (e ? reject(e) : resolve(k))
     )
   )
 
@@ -53,5 +57,10 @@ const rate = async (
 
 export const hashRates = async (seconds: number, parallel: number): Promise<ReadonlyArray<HashRate>> => [
   await rate("argon2id m=19456 KiB, t=2, p=1 (@node-rs/argon2): both sides here", argon2, seconds, parallel),
-  await rate("scrypt N=16384, r=16, p=1 (node:crypto): better-auth's default, not used here", scryptDefault, seconds, parallel)
+  await rate(
+    "scrypt N=16384, r=16, p=1 (node:crypto): better-auth's default, not used here",
+    scryptDefault,
+    seconds,
+    parallel
+  )
 ]

@@ -72,6 +72,22 @@ const once = (origin: string, workload: Workload, counter: { i: number }, second
   }))
 }
 
+/**
+ * Waits until the server has worked off what an earlier run left in flight (autocannon drops its connections
+ * at the end, the server still finishes their requests): `GET /healthz` must answer fast three times in a row.
+ */
+const settle = async (origin: string): Promise<void> => {
+  const until = performance.now() + 60_000
+  let fast = 0
+  while (fast < 3 && performance.now() < until) {
+    const t0 = performance.now()
+    const response = await fetch(`${origin}/healthz`)
+    await response.arrayBuffer()
+    fast = performance.now() - t0 < 20 ? fast + 1 : 0
+    if (fast === 0) await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
 export const measure = async (
   origin: string,
   workload: Workload,
@@ -80,7 +96,9 @@ export const measure = async (
 ): Promise<LoadResult> => {
   loopback(origin)
   const counter = { i: 0 }
+  await settle(origin)
   if (options.warmupSeconds > 0) await once(origin, workload, counter, options.warmupSeconds, options.connections)
+  await settle(origin)
   server.resetPeak()
   const { result, firstError } = await once(origin, workload, counter, options.seconds, options.connections)
   const errors = result.non2xx + result.errors + result.timeouts
@@ -91,7 +109,8 @@ export const measure = async (
     p99Ms: result.latency.p99,
     requests: result.requests.total,
     errors,
-    firstError: firstError ?? (errors > 0 ? `${result.errors} transport errors, ${result.timeouts} time-outs` : undefined),
+    firstError:
+      firstError ?? (errors > 0 ? `${result.errors} transport errors, ${result.timeouts} time-outs` : undefined),
     peakBytes: server.peakBytes(),
     seconds: result.duration
   }

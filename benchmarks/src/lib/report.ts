@@ -53,11 +53,11 @@ export const machineLine = (m: Machine = machine()): string =>
   `${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}`
 
 export const markdownTable = (table: Table): string => {
-  const escape = (cell: string) => cell.replaceAll("|", "\\|")
+  const cell = (text: string) => text.replaceAll("|", "\\|")
   return [
-    `| ${table.columns.map(escape).join(" | ")} |`,
+    `| ${table.columns.map(cell).join(" | ")} |`,
     `|${table.columns.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
-    ...table.rows.map((row) => `| ${row.map(escape).join(" | ")} |`)
+    ...table.rows.map((row) => `| ${row.map(cell).join(" | ")} |`)
   ].join("\n")
 }
 

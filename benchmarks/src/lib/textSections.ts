@@ -7,7 +7,8 @@ import { fixed, ratio } from "./report.ts"
 
 type Parsed = Pick<Section, "tables" | "figures" | "targets" | "notes">
 
-const number = (text: string | undefined): number => (text === undefined ? Number.NaN : Number(text.replaceAll(",", "")))
+const number = (text: string | undefined): number =>
+  text === undefined ? Number.NaN : Number(text.replaceAll(",", ""))
 
 const medianP99 = (line: string | undefined): { median: number; p99: number } => {
   const m = line?.match(/median ([\d.]+) µs, p99 ([\d.]+) µs/u)
@@ -89,7 +90,7 @@ export const parseEligibility = (stdout: string): Parsed => {
   return {
     tables: [table],
     figures: {
-      "index_build_ms": number(build?.[1]),
+      index_build_ms: number(build?.[1]),
       "relationship.median_us": index.median,
       "relationship.p99_us": index.p99,
       "evaluateEligibility.median_us": full.median,

@@ -45,7 +45,8 @@ const program = Effect.gen(function* () {
     const { client } = yield* LibsqlDatabase
     const orig = client.transaction.bind(client)
     ;(client as any).transaction = async (m: any) => {
-      const t0 = performance.now()
+      const c0 = process.cpuUsage()
+  const t0 = performance.now()
       const tx = await orig(m)
       rec("BEGIN", performance.now() - t0)
       const ex = tx.execute.bind(tx)
@@ -78,6 +79,7 @@ const program = Effect.gen(function* () {
   for (let i = 0; i < 20; i++) yield* ordering.place(kommune, cart)
   statements = 0
   timing.clear()
+  const c0 = process.cpuUsage()
   const t0 = performance.now()
   let last = t0
   for (let i = 0; i < n; i++) {
@@ -91,6 +93,7 @@ const program = Effect.gen(function* () {
   const dt = performance.now() - t0
   for (const [k, v] of [...timing].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25))
     console.log(`${(v.ms / n).toFixed(3)} ms/order  n=${v.n}  ${k}`)
-  console.log(mode, `${(dt / n).toFixed(2)} ms/order`, `${(statements / n).toFixed(1)} statements/order`)
+  const cu = process.cpuUsage(c0)
+  console.log(mode, `cpu ${((cu.user + cu.system) / 1000 / n).toFixed(2)} ms/order`, `${(dt / n).toFixed(2)} ms/order`, `${(statements / n).toFixed(1)} statements/order`)
 }).pipe(Effect.provide(stores))
 await Effect.runPromise(program)

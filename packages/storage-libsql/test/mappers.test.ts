@@ -39,7 +39,7 @@ const roundTrips = <T, Row>(
   schema: Schema.Codec<T, unknown> & Schema.Constraint,
   toRow: (value: T) => Row,
   toDomain: (row: Row) => T,
-  runs = 300
+  runs = 100
 ) =>
   Effect.gen(function* () {
     const json = Schema.encodeSync(Schema.toCodecJson(schema))
@@ -64,14 +64,14 @@ describe("row mappers", () => {
             const back = OrderLibsql.toDomain(OrderLibsql.toRow(inStatus))
             return back.status === status && JSON.stringify(json(back)) === JSON.stringify(json(inStatus))
           }),
-        { runs: 100 }
+        { runs: 30 }
       )
       assert.strictEqual(Arbitrary.formatCheckFailure(result), undefined)
     })
   )
 
   it.effect("orders round-trip through their row, every branded id included", () =>
-    roundTrips(Order, OrderLibsql.toRow, OrderLibsql.toDomain)
+    roundTrips(Order, OrderLibsql.toRow, OrderLibsql.toDomain, 300)
   )
   it.effect("contract folders", () => roundTrips(ContractFolder, OrderLibsql.folderToRow, OrderLibsql.folderToDomain))
   it.effect("registrations", () => roundTrips(Registration, RegistrationLibsql.toRow, RegistrationLibsql.toDomain))

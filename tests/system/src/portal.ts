@@ -4,6 +4,7 @@ import {
   AuthenticationPolicyRef,
   type CoreServices,
   defaultAuthenticationPolicy,
+  eventHash,
   layerCoreMemory,
   Operators,
   Outbox,
@@ -68,9 +69,14 @@ export interface Portal {
   /** Every token of that kind ever mailed to the address, oldest first. */
   readonly mailedTokens: (email: string, kind: LinkKind) => Promise<ReadonlyArray<string>>
   readonly advanceTime: (duration: Duration.Input) => void
-  /** Each named chain (and the portal's own) verified: the first broken one, or none. */
+  /**
+   * Each named chain (and the portal's own) verified from its first event: the first broken one, or none.
+   * `incremental` checks only what was appended since the last call, and that the head checked then is still
+   * there unchanged: cheap enough for after every step of a sequence.
+   */
   readonly verifyAuditChains: (
-    chains: ReadonlyArray<string>
+    chains: ReadonlyArray<string>,
+    mode?: "full" | "incremental"
   ) => Promise<{ readonly chain: string; readonly brokenAt: string } | undefined>
   readonly close: () => Promise<void>
 }
@@ -98,6 +104,8 @@ export const makePortal = async (options: PortalOptions): Promise<Portal> => {
   const client =
     options.storage === "libsql" ? await runtime.runPromise(LibsqlDatabase.use((db) => Effect.succeed(db.client))) : undefined
   const app = createApp(runtime, { dev: true, ...options.app })
+
+  const verifiedHeads = new Map<string, { readonly sequence: number; readonly hash: string }>()
 
   const mailedTokens = async (email: string, kind: LinkKind) => {
     const messages = await runtime.runPromise(
@@ -128,14 +136,31 @@ export const makePortal = async (options: PortalOptions): Promise<Portal> => {
     advanceTime: (duration) => {
       offset.millis += Duration.toMillis(Duration.fromInputUnsafe(duration))
     },
-    verifyAuditChains: (chains) =>
+    verifyAuditChains: (chains, mode = "full") =>
       runtime.runPromise(
         Effect.gen(function* () {
           const log = yield* AuditLog
           for (const chain of [portalChain, ...chains]) {
-            const events = yield* log.list(chain, { afterSequence: 0, limit: 1_000_000 })
-            const verdict = yield* verifyChain(events)
-            if (!verdict.ok) return { chain, brokenAt: verdict.brokenAt }
+            const known = mode === "incremental" ? verifiedHeads.get(chain) : undefined
+            if (known === undefined) {
+              const events = yield* log.list(chain, { afterSequence: 0, limit: 1_000_000 })
+              const verdict = yield* verifyChain(events)
+              if (!verdict.ok) return { chain, brokenAt: verdict.brokenAt }
+              const last = events.at(-1)
+              if (last) verifiedHeads.set(chain, { sequence: last.sequence, hash: last.hash })
+              continue
+            }
+            const [head, ...added] = yield* log.list(chain, { afterSequence: known.sequence - 1, limit: 1_000_000 })
+            if (head?.sequence !== known.sequence || head.hash !== known.hash)
+              return { chain, brokenAt: head?.id ?? `sequence ${known.sequence}` }
+            let previous = head
+            for (const e of added) {
+              const { hash, ...unsealed } = e
+              if (e.previousHash !== previous.hash || e.sequence !== previous.sequence + 1) return { chain, brokenAt: e.id }
+              if ((yield* eventHash(unsealed)) !== hash) return { chain, brokenAt: e.id }
+              previous = e
+            }
+            verifiedHeads.set(chain, { sequence: previous.sequence, hash: previous.hash })
           }
           return undefined
         })
