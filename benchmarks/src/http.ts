@@ -110,6 +110,7 @@ try {
         method: "POST",
         path: "/api/auth/sign-in/email",
         headers: { origin: ba.origin },
+        headersOf: (i) => ({ "x-forwarded-for": clientAddress(i) }),
         body: (i) => ({ email: ba.emailOf(1 + (i % members)), password })
       }
     },
@@ -121,7 +122,8 @@ try {
         name: "GET /api/auth/get-session (no cookie cache)",
         method: "GET",
         path: "/api/auth/get-session",
-        headers: baCookie
+        headers: baCookie,
+        headersOf: (i) => ({ "x-forwarded-for": clientAddress(i) })
       }
     },
     {
@@ -137,7 +139,8 @@ try {
         name: "GET /api/auth/organization/list-members?limit=50",
         method: "GET",
         path: `/api/auth/organization/list-members?organizationId=${ba.organizationId}&limit=50`,
-        headers: baCookie
+        headers: baCookie,
+        headersOf: (i) => ({ "x-forwarded-for": clientAddress(i) })
       }
     },
     {
@@ -156,6 +159,7 @@ try {
         method: "POST",
         path: "/api/auth/organization/invite-member",
         headers: baPost,
+        headersOf: (i) => ({ "x-forwarded-for": clientAddress(i) }),
         body: (i) => ({ email: `neu${i}@bench.better-auth.test`, role: "member", organizationId: ba.organizationId })
       }
     }
@@ -317,8 +321,9 @@ try {
       "rate limits on (each request carries its own `X-Forwarded-For`, `CLOUDPORTAL_TRUST_PROXY=true`, logins rotate over the members), " +
       "Bearer session token, every invitation queues its mail in the outbox in the same transaction.",
     "better-auth 1.7.25 + organization plugin, Kysely over @libsql/client (WAL, 5 s busy timeout, as cloudportal), node:http, " +
-      "session cookie cache off, rate limiter off, invitation mail a no-op; better-sqlite3 was not used: its native build needs " +
-      "Node headers from the network under pnpm.",
+      "session cookie cache off, rate limiter on sign-in and invitations as cloudportal's (database storage, keyed by " +
+      "each request's `X-Forwarded-For`, limits too high to refuse), invitation mail a no-op. better-sqlite3 was not used: under pnpm its native build wants Node " +
+      "headers from the network, which this machine cannot reach.",
     `The transitions workload walks the seeded open DV orders through startReview, confirm and markOrdered, one order per request.`,
     `machine: ${machineLine()}`
   )

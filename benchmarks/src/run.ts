@@ -79,7 +79,7 @@ const benchmarks: ReadonlyArray<Benchmark> = [
     title: "Scale: GET /orders and eligibility with 10× and 100× the data",
     script: "src/scale.ts",
     args: (quick) => (quick ? ["--quick"] : []),
-    timeoutSeconds: 420
+    timeoutSeconds: 600
   }
 ]
 

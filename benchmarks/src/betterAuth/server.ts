@@ -62,8 +62,21 @@ const auth = betterAuth({
   },
   // Every session read goes to the database, as cloudportal's does.
   session: { cookieCache: { enabled: false } },
-  // Off: one client address (127.0.0.1) would be limited at once. cloudportal's limiter stays on.
-  rateLimit: { enabled: false },
+  // As cloudportal's: in the database, per client address (the load generator sends a new `X-Forwarded-For`
+  // each time, to both), on sign-in and invitations only; limits too high ever to refuse.
+  rateLimit: {
+    enabled: true,
+    storage: "database",
+    window: 60,
+    max: 1_000_000_000,
+    customRules: {
+      "/sign-in/email": { window: 60, max: 1_000_000_000 },
+      "/organization/invite-member": { window: 60, max: 1_000_000_000 },
+      "/get-session": false,
+      "/organization/list-members": false
+    }
+  },
+  advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for"], ipv6Subnet: 128 } },
   telemetry: { enabled: false },
   plugins: [
     organization({

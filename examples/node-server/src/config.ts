@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
-import { Email, Password } from "@cloudportal/core"
+import { Email, Password, ProofOfWorkCaptcha } from "@cloudportal/core"
 import { defaultDemoPassword } from "@cloudportal/core/demo"
 import { PublicBaseUrl } from "@cloudportal/email"
 import { Duration, Option, Redacted, Schema } from "effect"
@@ -16,6 +16,19 @@ export type MailTransport =
       readonly replyTo: string | undefined
     }
 
+/**
+ * The registration's captcha: the development captcha (`GET /api/dev/captcha` hands out answers) or the
+ * proof-of-work captcha (`GET /api/captcha`; the client does the work).
+ */
+export type CaptchaConfig =
+  | { readonly _tag: "DevCaptcha" }
+  | {
+      readonly _tag: "ProofOfWork"
+      readonly secret: Redacted.Redacted<string>
+      readonly maxNumber: number
+      readonly lifetime: Duration.Duration
+    }
+
 export interface ServerConfig {
   readonly production: boolean
   readonly host: string
@@ -28,6 +41,7 @@ export interface ServerConfig {
   /** Where links in mails point: `publicBaseUrl`, or in development the server's own address. */
   readonly linkBaseUrl: PublicBaseUrl
   readonly mail: MailTransport
+  readonly captcha: CaptchaConfig
   /** The demo world of API.md, seeded once (development default). */
   readonly demo: { readonly password: string } | undefined
   /** The first operator account, created on start if missing (production). */
@@ -58,7 +72,9 @@ export const defaults = {
   DATABASE_URL: "./data/cloudportal.db",
   CLOUDPORTAL_DISPATCH_INTERVAL: "5 seconds",
   CLOUDPORTAL_SWEEP_INTERVAL: "5 minutes",
-  CLOUDPORTAL_SHUTDOWN_TIMEOUT: "10 seconds"
+  CLOUDPORTAL_SHUTDOWN_TIMEOUT: "10 seconds",
+  CLOUDPORTAL_CAPTCHA_MAX_NUMBER: ProofOfWorkCaptcha.defaults.maxNumber,
+  CLOUDPORTAL_CAPTCHA_LIFETIME: "10 minutes"
 } as const
 
 const remoteSchemes = /^(https?|wss?|libsql):\/\//iu
@@ -101,7 +117,13 @@ export const loadConfig = (env: Environment, cwd: string): ConfigResult => {
     problem(name, `must be true or false, got "${value}"`)
     return fallback
   }
-  const duration = (name: keyof typeof defaults & `CLOUDPORTAL_${string}`): Duration.Duration => {
+  const duration = (
+    name:
+      | "CLOUDPORTAL_DISPATCH_INTERVAL"
+      | "CLOUDPORTAL_SWEEP_INTERVAL"
+      | "CLOUDPORTAL_SHUTDOWN_TIMEOUT"
+      | "CLOUDPORTAL_CAPTCHA_LIFETIME"
+  ): Duration.Duration => {
     const value = text(name) ?? defaults[name]
     const parsed = Duration.fromInput(value as Duration.Input)
     if (Option.isSome(parsed) && Duration.isFinite(parsed.value) && Duration.toMillis(parsed.value) > 0)
@@ -169,6 +191,35 @@ export const loadConfig = (env: Environment, cwd: string): ConfigResult => {
   } else if (production)
     problem("RESEND_API_KEY", "is required in production: the development mailbox keeps link tokens in clear")
 
+  // Production needs the real captcha: with the development one, nobody outside could ever register.
+  let captcha: CaptchaConfig = { _tag: "DevCaptcha" }
+  const captchaSecret = text("CLOUDPORTAL_CAPTCHA_SECRET")
+  const rawMaxNumber = text("CLOUDPORTAL_CAPTCHA_MAX_NUMBER")
+  let maxNumber: number = defaults.CLOUDPORTAL_CAPTCHA_MAX_NUMBER
+  if (rawMaxNumber !== undefined) {
+    maxNumber = Number(rawMaxNumber)
+    if (!/^\d+$/u.test(rawMaxNumber) || maxNumber < 1 || maxNumber > ProofOfWorkCaptcha.maxMaxNumber) {
+      problem(
+        "CLOUDPORTAL_CAPTCHA_MAX_NUMBER",
+        `must be a whole number from 1 to ${ProofOfWorkCaptcha.maxMaxNumber}, got "${rawMaxNumber}"`
+      )
+      maxNumber = defaults.CLOUDPORTAL_CAPTCHA_MAX_NUMBER
+    }
+  }
+  const captchaLifetime = duration("CLOUDPORTAL_CAPTCHA_LIFETIME")
+  if (captchaSecret !== undefined) {
+    if (captchaSecret.length < ProofOfWorkCaptcha.minSecretLength)
+      problem(
+        "CLOUDPORTAL_CAPTCHA_SECRET",
+        `must be at least ${ProofOfWorkCaptcha.minSecretLength} characters long (random, e.g. \`openssl rand -base64 32\`)`
+      )
+    captcha = { _tag: "ProofOfWork", secret: Redacted.make(captchaSecret), maxNumber, lifetime: captchaLifetime }
+  } else if (production)
+    problem(
+      "CLOUDPORTAL_CAPTCHA_SECRET",
+      "is required in production: it signs the captcha challenges (at least 32 random characters)"
+    )
+
   const demoPassword = text("CLOUDPORTAL_DEMO_PASSWORD") ?? defaultDemoPassword
   const seedDemo = flag("CLOUDPORTAL_SEED_DEMO", !production)
   if (seedDemo && !isValid(Password, demoPassword))
@@ -205,6 +256,7 @@ export const loadConfig = (env: Environment, cwd: string): ConfigResult => {
     publicBaseUrl,
     linkBaseUrl,
     mail,
+    captcha,
     demo: seedDemo ? { password: demoPassword } : undefined,
     operator,
     trustProxy: flag("CLOUDPORTAL_TRUST_PROXY", false),

@@ -15,7 +15,8 @@ const production: Environment = {
   RESEND_API_KEY: "re_123",
   CLOUDPORTAL_MAIL_FROM: "Cloud-Service-Portal <noreply@portal.example.de>",
   CLOUDPORTAL_OPERATOR_EMAIL: "betrieb@portal.example.de",
-  CLOUDPORTAL_OPERATOR_PASSWORD: "ein-eigenes-geheimes-betriebspasswort"
+  CLOUDPORTAL_OPERATOR_PASSWORD: "ein-eigenes-geheimes-betriebspasswort",
+  CLOUDPORTAL_CAPTCHA_SECRET: "k3Jx9vQ2mZ8pL4tR7wY1nB6cF0hD5sGa"
 }
 
 describe("configuration from the environment", () => {
@@ -29,6 +30,7 @@ describe("configuration from the environment", () => {
       publicBaseUrl: undefined,
       linkBaseUrl: "http://127.0.0.1:8787",
       mail: { _tag: "DevMailbox" },
+      captcha: { _tag: "DevCaptcha" },
       demo: { password: defaultDemoPassword },
       operator: undefined
     })
@@ -51,6 +53,7 @@ describe("configuration from the environment", () => {
     expect(problemsOf(loadConfig({ NODE_ENV: "production" }, "/srv/app"))).toEqual([
       "CLOUDPORTAL_PUBLIC_BASE_URL",
       "RESEND_API_KEY",
+      "CLOUDPORTAL_CAPTCHA_SECRET",
       "CLOUDPORTAL_OPERATOR_EMAIL",
       "CLOUDPORTAL_OPERATOR_PASSWORD"
     ])
@@ -73,6 +76,53 @@ describe("configuration from the environment", () => {
     })
     expect(config.operator?.email).toBe("betrieb@portal.example.de")
     expect(Redacted.value(config.operator!.password)).toBe(production.CLOUDPORTAL_OPERATOR_PASSWORD)
+  })
+
+  it("production uses the proof-of-work captcha, signed with a secret of at least 32 characters", () => {
+    const config = valid(loadConfig(production, "/srv/app"))
+    if (config.captcha._tag !== "ProofOfWork") return expect.fail("production without the proof-of-work captcha")
+    expect(Redacted.value(config.captcha.secret)).toBe(production.CLOUDPORTAL_CAPTCHA_SECRET)
+    expect(config.captcha.maxNumber).toBe(100_000)
+    expect(Duration.toMillis(config.captcha.lifetime)).toBe(600_000)
+    const { CLOUDPORTAL_CAPTCHA_SECRET: _secret, ...withoutSecret } = production
+    expect(problemsOf(loadConfig(withoutSecret, "/srv/app"))).toEqual(["CLOUDPORTAL_CAPTCHA_SECRET"])
+    const short = loadConfig({ ...production, CLOUDPORTAL_CAPTCHA_SECRET: "x".repeat(31) }, "/srv/app")
+    expect(problemsOf(short)).toEqual(["CLOUDPORTAL_CAPTCHA_SECRET"])
+    expect(formatProblems(short._tag === "Invalid" ? short.problems : [])).toContain(
+      "CLOUDPORTAL_CAPTCHA_SECRET must be at least 32 characters long"
+    )
+    expect(
+      valid(loadConfig({ ...production, CLOUDPORTAL_CAPTCHA_SECRET: "x".repeat(32) }, "/srv/app")).captcha._tag
+    ).toBe("ProofOfWork")
+  })
+
+  it("the captcha's difficulty and lifetime are configurable, and checked", () => {
+    const config = valid(
+      loadConfig(
+        { ...production, CLOUDPORTAL_CAPTCHA_MAX_NUMBER: "250000", CLOUDPORTAL_CAPTCHA_LIFETIME: "5 minutes" },
+        "/srv/app"
+      )
+    )
+    expect(config.captcha).toMatchObject({ _tag: "ProofOfWork", maxNumber: 250_000 })
+    expect(config.captcha._tag === "ProofOfWork" && Duration.toMillis(config.captcha.lifetime)).toBe(300_000)
+    for (const bad of ["0", "-5", "1e5", "viel", "1000000001"])
+      expect(problemsOf(loadConfig({ ...production, CLOUDPORTAL_CAPTCHA_MAX_NUMBER: bad }, "/srv/app"))).toEqual([
+        "CLOUDPORTAL_CAPTCHA_MAX_NUMBER"
+      ])
+    expect(problemsOf(loadConfig({ ...production, CLOUDPORTAL_CAPTCHA_LIFETIME: "gleich" }, "/srv/app"))).toEqual([
+      "CLOUDPORTAL_CAPTCHA_LIFETIME"
+    ])
+  })
+
+  it("development keeps the development captcha unless a captcha secret is set", () => {
+    expect(valid(loadConfig({}, "/srv/app")).captcha).toEqual({ _tag: "DevCaptcha" })
+    const withSecret = valid(
+      loadConfig({ CLOUDPORTAL_CAPTCHA_SECRET: production.CLOUDPORTAL_CAPTCHA_SECRET }, "/srv/app")
+    )
+    expect(withSecret.captcha._tag).toBe("ProofOfWork")
+    expect(problemsOf(loadConfig({ CLOUDPORTAL_CAPTCHA_SECRET: "kurz" }, "/srv/app"))).toEqual([
+      "CLOUDPORTAL_CAPTCHA_SECRET"
+    ])
   })
 
   it("every bad variable is reported at once, each named with what it should hold", () => {

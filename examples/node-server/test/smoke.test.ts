@@ -209,6 +209,7 @@ describe("the main job over real HTTP", () => {
         "CLOUDPORTAL_DISPATCH_INTERVAL",
         "CLOUDPORTAL_PUBLIC_BASE_URL",
         "RESEND_API_KEY",
+        "CLOUDPORTAL_CAPTCHA_SECRET",
         "CLOUDPORTAL_OPERATOR_EMAIL",
         "CLOUDPORTAL_OPERATOR_PASSWORD"
       ])

@@ -51,6 +51,12 @@ export interface AppOptions {
   readonly publicBaseUrl?: string
   /** Development mode: serves `/dev/mailbox` and `/dev/captcha`. Never in production. */
   readonly dev?: boolean
+  /**
+   * Serves `GET /captcha` (default true): a proof-of-work challenge from the runtime's `CaptchaChallenges`
+   * (compose `ProofOfWorkCaptcha.layer` of core). A runtime without that service answers it with 404; false leaves
+   * the route out, e.g. beside another captcha provider.
+   */
+  readonly captchaChallenges?: boolean
   readonly oidc?: OidcOptions
   /** Overrides per action; the rest keep `defaultRateLimits`. */
   readonly rateLimits?: Partial<RateLimitRules>
@@ -70,6 +76,7 @@ export interface ResolvedOptions {
   readonly basePath: string
   readonly publicBaseUrl: URL | undefined
   readonly dev: boolean
+  readonly captchaChallenges: boolean
   readonly oidc: OidcOptions | undefined
   readonly rateLimits: RateLimitRules
   readonly bodyLimitBytes: number
@@ -87,6 +94,7 @@ export const resolveOptions = (options: AppOptions = {}): ResolvedOptions => ({
   basePath: normalizeBasePath(options.basePath ?? "/api"),
   publicBaseUrl: options.publicBaseUrl === undefined ? undefined : new URL(options.publicBaseUrl),
   dev: options.dev ?? false,
+  captchaChallenges: options.captchaChallenges ?? true,
   oidc: options.oidc,
   rateLimits: { ...defaultRateLimits, ...options.rateLimits },
   bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,

@@ -42,6 +42,7 @@ export * from "./identity/Captcha.ts"
 export * from "./identity/LinkToken.ts"
 export * from "./identity/Password.ts"
 export * from "./identity/PasswordHasher.ts"
+export * from "./identity/ProofOfWorkCaptcha.ts"
 export * from "./identity/Session.ts"
 
 // Operators and the migration from the previous system (DOMAIN §1, §3)

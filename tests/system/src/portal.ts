@@ -78,6 +78,11 @@ export interface Portal {
     chains: ReadonlyArray<string>,
     mode?: "full" | "incremental"
   ) => Promise<{ readonly chain: string; readonly brokenAt: string } | undefined>
+  /**
+   * What every state change leaves behind: the head of each named audit chain (and the portal's own) and the
+   * number of queued mails. Equal footprints before and after a request mean it recorded nothing.
+   */
+  readonly footprint: (chains: ReadonlyArray<string>) => Promise<string>
   readonly close: () => Promise<void>
 }
 
@@ -163,6 +168,20 @@ export const makePortal = async (options: PortalOptions): Promise<Portal> => {
             verifiedHeads.set(chain, { sequence: previous.sequence, hash: previous.hash })
           }
           return undefined
+        })
+      ),
+    footprint: (chains) =>
+      runtime.runPromise(
+        Effect.gen(function* () {
+          const log = yield* AuditLog
+          const heads: Array<string> = []
+          for (const chain of [portalChain, ...chains]) {
+            const head = yield* log.head(chain)
+            heads.push(`${chain}@${head?.sequence ?? 0}`)
+          }
+          const far = DateTime.add(yield* DateTime.now, { days: 36500 })
+          const queued = yield* Outbox.use((o) => o.due(far, 1_000_000))
+          return `${heads.join(" ")} mails ${queued.length}`
         })
       ),
     close: () => runtime.dispose()

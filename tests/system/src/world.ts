@@ -173,6 +173,7 @@ export const world = (driver: Driver) => {
     ok,
     login,
     operatorCredentials: { email: driver.operator.email, password: driver.operator.password },
+    mailedToken: driver.mailedToken,
     operatorSession,
     forgetSessions,
     currentTerms,

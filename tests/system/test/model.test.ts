@@ -12,7 +12,7 @@ const runs = (storage: StorageKind) =>
 const seed = process.env.SYSTEM_SEED === undefined ? undefined : Number(process.env.SYSTEM_SEED)
 
 const property = (storage: StorageKind) =>
-  fc.asyncProperty(fc.commands(commandArbs, { maxCommands: 12 }), async (commands) => {
+  fc.asyncProperty(fc.commands(commandArbs, { maxCommands: 20, size: "medium" }), async (commands) => {
     // Login limits are generous here: the model re-signs-in everyone after each jump of the clock; the limits
     // themselves are the route suite's and the fuzzer's to prove.
     const portal = await makePortal({

@@ -38,6 +38,7 @@ export const issuesOf = (issue: SchemaIssue.Issue): ReadonlyArray<FieldIssue> =>
   formatter(issue).issues.map((i) => new FieldIssue({ path: toPath(i.path), message: i.message }))
 
 // NUL and unpaired surrogates: no person types them, and databases store them cut short or altered.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this refuses
 const unstorableText = /[\u0000\uD800-\uDFFF]/u
 /** Deeper input than any use case takes is refused before anything walks it. */
 export const maxInputDepth = 32

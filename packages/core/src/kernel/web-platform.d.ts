@@ -10,11 +10,20 @@ declare global {
       extractable: false,
       usages: ReadonlyArray<"deriveBits">
     ): Promise<unknown>
+    importKey(
+      format: "raw",
+      keyData: Uint8Array,
+      algorithm: { name: "HMAC"; hash: "SHA-256" },
+      extractable: false,
+      usages: ReadonlyArray<"sign" | "verify">
+    ): Promise<unknown>
     deriveBits(
       algorithm: { name: "PBKDF2"; hash: "SHA-256"; salt: Uint8Array; iterations: number },
       key: unknown,
       length: number
     ): Promise<ArrayBuffer>
+    sign(algorithm: "HMAC", key: unknown, data: Uint8Array): Promise<ArrayBuffer>
+    verify(algorithm: "HMAC", key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>
   }
   var crypto: {
     getRandomValues<T extends Uint8Array>(array: T): T

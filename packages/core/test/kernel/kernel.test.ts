@@ -7,7 +7,7 @@ import { Email } from "../../src/kernel/Email.ts"
 import { decodeInput } from "../../src/kernel/Errors.ts"
 import { checkDigits, isValidLeitwegId } from "../../src/kernel/LeitwegId.ts"
 import { SecureRandom } from "../../src/kernel/SecureRandom.ts"
-import { unitOfWorkMemory, MemoryTable, UnitOfWork } from "../../src/kernel/UnitOfWork.ts"
+import { MemoryTable, UnitOfWork, unitOfWorkMemory } from "../../src/kernel/UnitOfWork.ts"
 
 describe("email", () => {
   it("emails compare case-insensitively after normalization", () => {

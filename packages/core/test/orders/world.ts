@@ -24,7 +24,7 @@ import type {
 import { Outbox } from "../../src/kernel/Outbox.ts"
 import type { Permission } from "../../src/kernel/Permission.ts"
 import { SecureRandom } from "../../src/kernel/SecureRandom.ts"
-import { unitOfWorkMemory as unitOfWorkMemory } from "../../src/kernel/UnitOfWork.ts"
+import { unitOfWorkMemory } from "../../src/kernel/UnitOfWork.ts"
 import { Account, Role } from "../../src/members/Account.ts"
 import { AccountStore, RoleStore } from "../../src/members/AccountStore.ts"
 import { actorOf } from "../../src/members/Permissions.ts"

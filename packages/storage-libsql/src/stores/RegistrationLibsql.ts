@@ -102,14 +102,35 @@ export const layer: Layer.Layer<RegistrationStore, never, LibsqlDatabase> = Laye
         return row && toDomain(row)
       })
     return RegistrationStore.of({
-      insert: (r) =>
-        write(
+      insert: (r) => {
+        // SQLite checks the claims before the primary key; a registration that exists already is a duplicate
+        // id (a defect of the caller), whatever it claims, as core's memory store answers.
+        const duplicateFirst = (refused: EmailAlreadyRegistered | OrganizationAlreadyRegistered) =>
+          Effect.flatMap(
+            read("RegistrationStore.insert", async (db) => {
+              const [row] = await db
+                .select({ id: registrations.id })
+                .from(registrations)
+                .where(eq(registrations.id, r.id))
+              return row !== undefined
+            }),
+            (exists) =>
+              Effect.fail(
+                exists
+                  ? new StorageError({ operation: "RegistrationStore.insert", cause: `duplicate id ${r.id}` })
+                  : refused
+              )
+          )
+        return write(
           "RegistrationStore.insert",
           async (db) => {
             await db.insert(registrations).values(storable(registrations, toRow(r)))
           },
           openConflict(r)
-        ),
+        ).pipe(
+          Effect.catchTags({ EmailAlreadyRegistered: duplicateFirst, OrganizationAlreadyRegistered: duplicateFirst })
+        )
+      },
       update: (r, expectedStatus) =>
         // The lookup after a refused compare-and-set must see the row the UPDATE saw: one transaction.
         transaction(
