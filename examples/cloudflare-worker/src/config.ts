@@ -1,7 +1,7 @@
-import { Email, Password } from "@cloudportal/core"
+import { Email, Password, ProofOfWorkCaptcha } from "@cloudportal/core"
 import { defaultDemoPassword } from "@cloudportal/core/demo"
 import { PublicBaseUrl } from "@cloudportal/email"
-import { Option, Redacted, Schema } from "effect"
+import { Duration, Option, Redacted, Schema } from "effect"
 
 /** The Worker's bindings: `[vars]` in wrangler.toml, secrets through `wrangler secret put`. */
 export interface Env {
@@ -23,6 +23,12 @@ export interface Env {
   readonly CLOUDPORTAL_DISPATCH_ON_REQUEST?: string
   /** PBKDF2 iterations of the password hasher; workerd's Web Crypto allows at most 100,000. */
   readonly CLOUDPORTAL_PBKDF2_ITERATIONS?: string
+  /** Signs the proof-of-work captcha (a secret, at least 32 characters); required unless CLOUDPORTAL_DEV is true. */
+  readonly CLOUDPORTAL_CAPTCHA_SECRET?: string
+  /** The captcha's difficulty (default 100000). */
+  readonly CLOUDPORTAL_CAPTCHA_MAX_NUMBER?: string
+  /** How long a captcha challenge can be answered (default "10 minutes"). */
+  readonly CLOUDPORTAL_CAPTCHA_LIFETIME?: string
 }
 
 export type MailTransport =
@@ -35,12 +41,26 @@ export type MailTransport =
       readonly replyTo: string | undefined
     }
 
+/**
+ * The registration's captcha: the development captcha (`/api/dev/captcha` hands out answers) or the proof-of-work
+ * captcha (`/api/captcha`; the client does the work).
+ */
+export type CaptchaConfig =
+  | { readonly _tag: "DevCaptcha" }
+  | {
+      readonly _tag: "ProofOfWork"
+      readonly secret: Redacted.Redacted<string>
+      readonly maxNumber: number
+      readonly lifetime: Duration.Duration
+    }
+
 export interface WorkerConfig {
   readonly dev: boolean
   readonly databaseUrl: string
   readonly databaseAuthToken: string | undefined
   readonly publicBaseUrl: PublicBaseUrl
   readonly mail: MailTransport
+  readonly captcha: CaptchaConfig
   readonly operator: { readonly email: string; readonly password: Redacted.Redacted<string> } | undefined
   readonly demo: { readonly password: string } | undefined
   readonly pbkdf2Iterations: number
@@ -98,6 +118,34 @@ export const loadConfig = (env: Env): ConfigResult => {
     }
   } else if (!dev) problem("RESEND_API_KEY", "is required unless CLOUDPORTAL_DEV is true")
 
+  // Outside development the real captcha: with the development one (its answers served nowhere) nobody could register.
+  let captcha: CaptchaConfig = { _tag: "DevCaptcha" }
+  const captchaSecret = text("CLOUDPORTAL_CAPTCHA_SECRET")
+  const rawMaxNumber = text("CLOUDPORTAL_CAPTCHA_MAX_NUMBER")
+  const maxNumber = rawMaxNumber === undefined ? ProofOfWorkCaptcha.defaults.maxNumber : Number(rawMaxNumber)
+  if (
+    rawMaxNumber !== undefined &&
+    (!/^\d+$/u.test(rawMaxNumber) || maxNumber < 1 || maxNumber > ProofOfWorkCaptcha.maxMaxNumber)
+  )
+    problem("CLOUDPORTAL_CAPTCHA_MAX_NUMBER", `must be a whole number from 1 to ${ProofOfWorkCaptcha.maxMaxNumber}`)
+  const rawLifetime = text("CLOUDPORTAL_CAPTCHA_LIFETIME")
+  const lifetime =
+    rawLifetime === undefined
+      ? Option.some(ProofOfWorkCaptcha.defaults.lifetime)
+      : Duration.fromInput(rawLifetime as Duration.Input)
+  if (Option.isNone(lifetime) || !Duration.isFinite(lifetime.value) || Duration.toMillis(lifetime.value) < 1)
+    problem("CLOUDPORTAL_CAPTCHA_LIFETIME", `must be a positive duration such as "10 minutes"`)
+  if (captchaSecret !== undefined) {
+    if (captchaSecret.length < ProofOfWorkCaptcha.minSecretLength)
+      problem("CLOUDPORTAL_CAPTCHA_SECRET", `must be at least ${ProofOfWorkCaptcha.minSecretLength} characters long`)
+    captcha = {
+      _tag: "ProofOfWork",
+      secret: Redacted.make(captchaSecret),
+      maxNumber,
+      lifetime: Option.getOrElse(lifetime, () => ProofOfWorkCaptcha.defaults.lifetime)
+    }
+  } else if (!dev) problem("CLOUDPORTAL_CAPTCHA_SECRET", "is required unless CLOUDPORTAL_DEV is true (a secret)")
+
   let operator: WorkerConfig["operator"]
   const operatorEmail = text("CLOUDPORTAL_OPERATOR_EMAIL")
   const operatorPassword = text("CLOUDPORTAL_OPERATOR_PASSWORD")
@@ -131,6 +179,7 @@ export const loadConfig = (env: Env): ConfigResult => {
     databaseAuthToken: text("DATABASE_AUTH_TOKEN"),
     publicBaseUrl: (rawPublic ?? "") as PublicBaseUrl,
     mail,
+    captcha,
     operator,
     demo,
     pbkdf2Iterations,

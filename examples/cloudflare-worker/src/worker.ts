@@ -5,6 +5,7 @@ import {
   Operators,
   Ordering,
   PasswordHasher,
+  ProofOfWorkCaptcha,
   Registrations,
   SecureRandom,
   useCases
@@ -36,18 +37,35 @@ const mailer = (config: WorkerConfig) =>
     : DevMailboxMailer.layer({ publicBaseUrl: config.publicBaseUrl })
 
 /**
+ * The registration's captcha. With `CLOUDPORTAL_CAPTCHA_SECRET`: proof of work (`GET /api/captcha`), stateless to
+ * issue and single use through the rate-limit table in the database, so it holds across isolates; in development
+ * `/api/dev/captcha` then solves a real challenge. Without it (development only): the development captcha, whose
+ * challenges live in the isolate's memory.
+ */
+const captcha = (config: WorkerConfig) => {
+  if (config.captcha._tag === "DevCaptcha") return DevCaptcha.layer
+  const options = {
+    secret: config.captcha.secret,
+    maxNumber: config.captcha.maxNumber,
+    lifetime: config.captcha.lifetime
+  }
+  return config.dev
+    ? ProofOfWorkCaptcha.layerDev(options)
+    : Layer.merge(ProofOfWorkCaptcha.layer(options), ProofOfWorkCaptcha.noDevCaptcha)
+}
+
+/**
  * Every use case, the dispatcher and its mailer over libSQL through HTTP (`@libsql/client/web` under the
  * workerd condition). Passwords: core's PBKDF2 on Web Crypto, argon2 being native code.
  */
 export const workerLayer = (config: WorkerConfig) =>
   Layer.mergeAll(useCases, Dispatcher.layer()).pipe(
+    Layer.provideMerge(captcha(config)),
     Layer.provideMerge(mailer(config)),
     Layer.provideMerge(libsql({ url: config.databaseUrl, authToken: config.databaseAuthToken })),
     Layer.provideMerge(
       Layer.mergeAll(
         PasswordHasher.layerWebCrypto({ iterations: config.pbkdf2Iterations }),
-        // Development captcha: production needs a real CaptchaVerifier (see README).
-        DevCaptcha.layer,
         OrderSummaryPdf.layer
       ).pipe(Layer.provideMerge(SecureRandom.layerWebCrypto))
     )

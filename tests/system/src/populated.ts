@@ -33,6 +33,18 @@ export interface Populated {
     readonly offerings: IdsByOrg
     /** Offerings withdrawn by their provider: only the provider (and the operator) may still see them. */
     readonly inactiveOfferings: IdsByOrg
+    /** Each order's parties and contract-folder documents. */
+    readonly orderInfo: Readonly<
+      Record<
+        string,
+        {
+          readonly customer: OrgKey
+          readonly provider: OrgKey
+          readonly intermediary: OrgKey | null
+          readonly documents: ReadonlyArray<string>
+        }
+      >
+    >
     /** Registrations are the operator's: one awaiting review, not yet an organization. */
     readonly registrations: ReadonlyArray<string>
   }
@@ -117,19 +129,21 @@ export const populate = async (w: World): Promise<Populated> => {
   const orders = await each(async (org) =>
     org === orgs.c1 || org === orgs.c2 ? ids(await get(org, "/orders?scope=organization&limit=200")) : []
   )
-  const folderDocuments = async (org: Org, orderIds: ReadonlyArray<string>) => {
-    const out: Array<string> = []
-    for (const orderId of orderIds) out.push(...ids(await get(org, `/orders/${orderId}/contract-folder`)))
-    return out
-  }
-  const documents = {
-    c1: await folderDocuments(orgs.c1, orders.c1),
-    c2: await folderDocuments(orgs.c2, orders.c2),
-    provider: [],
-    intermediary: [],
-    provider2: [],
-    stranger: []
-  }
+  const keyOf = (id: string | null): OrgKey | null =>
+    id === null ? null : (Object.keys(orgs) as Array<OrgKey>).find((k) => orgs[k].id === id)!
+  const orderInfo: Record<string, Populated["ids"]["orderInfo"][string]> = {}
+  for (const customer of ["c1", "c2"] as const)
+    for (const orderId of orders[customer]) {
+      const order = await get(orgs[customer], `/orders/${orderId}`)
+      orderInfo[orderId] = {
+        customer,
+        provider: keyOf(order.providerId)!,
+        intermediary: keyOf(order.intermediaryId),
+        documents: ids(await get(orgs[customer], `/orders/${orderId}/contract-folder`))
+      }
+    }
+  const documentsOf = (customer: "c1" | "c2") => orders[customer].flatMap((id) => orderInfo[id]!.documents)
+  const documents = { c1: documentsOf("c1"), c2: documentsOf("c2"), provider: [], intermediary: [], provider2: [], stranger: [] }
   const populated = {
     organizations: await each(async (org) => [org.id]),
     accounts: await each(async (org) => ids(await get(org, "/organization/members?limit=200"))),
@@ -140,6 +154,7 @@ export const populate = async (w: World): Promise<Populated> => {
     documents,
     offerings: { c1: [], c2: [], provider: [mk.offeringId], intermediary: [], provider2: [offering2], stranger: [] },
     inactiveOfferings: { c1: [], c2: [], provider: [], intermediary: [], provider2: [withdrawn], stranger: [] },
+    orderInfo,
     registrations: [registration.registrationId as string]
   }
   const confirmation = await w.mailedToken(
@@ -150,7 +165,9 @@ export const populate = async (w: World): Promise<Populated> => {
 
   const allIds = [
     ...new Set(
-      Object.values(populated).flatMap((v) => (Array.isArray(v) ? v : Object.values(v).flat())) as Array<string>
+      Object.entries(populated).flatMap(([key, v]) =>
+        key === "orderInfo" ? [] : Array.isArray(v) ? v : Object.values(v).flat()
+      ) as Array<string>
     )
   ]
   return {

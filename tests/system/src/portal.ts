@@ -1,13 +1,18 @@
 import { type AppOptions, createApp } from "@cloudportal/adapter-hono"
 import {
   AuditLog,
+  type AuthenticationPolicy,
   AuthenticationPolicyRef,
   type CoreServices,
   defaultAuthenticationPolicy,
+  Dispatcher,
   eventHash,
   layerCoreMemory,
+  MailCapture,
+  Mailer,
   Operators,
   Outbox,
+  type OutboxMessage,
   platformDefaults,
   portalChain,
   useCases,
@@ -47,10 +52,18 @@ export interface PortalOptions {
   readonly storage: StorageKind
   readonly url?: string
   readonly app?: AppOptions
-  /** „Passwort vergessen" answers no sooner than this; zero (the default here) turns the padding off. */
-  readonly passwordResetResponseTime?: Duration.Input
+  /** Overrides of core's authentication policy; here the „Passwort vergessen" padding is off unless given. */
+  readonly authentication?: Partial<AuthenticationPolicy>
   /** PBKDF2 iterations of the password hasher; few by default, the tests are not about hashing cost. */
   readonly hashIterations?: number
+}
+
+/** Mail goes out through core's dispatcher to a capturing mailer (like Resend: one delivery per idempotency key). */
+export interface MailDelivery {
+  /** Sends everything due; returns how many were sent. */
+  readonly drain: () => Promise<number>
+  /** Every message delivered so far, with its link secret still in it. */
+  readonly delivered: () => Promise<ReadonlyArray<OutboxMessage>>
 }
 
 /**
@@ -64,6 +77,7 @@ export interface Portal {
   /** The libSQL client (libSQL portals only). */
   readonly client: Client | undefined
   readonly fetch: (request: Request) => Promise<Response>
+  readonly mail: MailDelivery
   /** The newest token of that kind mailed to the address (from the outbox: no dispatcher runs here). */
   readonly mailedToken: (email: string, kind: LinkKind) => Promise<string>
   /** Every token of that kind ever mailed to the address, oldest first. */
@@ -92,11 +106,12 @@ export const makePortal = async (options: PortalOptions): Promise<Portal> => {
     Layer.succeed(Clock.Clock)(clock),
     Layer.succeed(AuthenticationPolicyRef)({
       ...defaultAuthenticationPolicy,
-      passwordResetResponseTime: Duration.fromInputUnsafe(options.passwordResetResponseTime ?? Duration.zero)
+      passwordResetResponseTime: Duration.zero,
+      ...options.authentication
     })
   )
   const hashing = { iterations: options.hashIterations ?? 1000 }
-  const layer =
+  const core =
     options.storage === "memory"
       ? layerCoreMemory({ passwordHashing: hashing }).pipe(Layer.provideMerge(platform))
       : useCases.pipe(
@@ -104,7 +119,10 @@ export const makePortal = async (options: PortalOptions): Promise<Portal> => {
           Layer.provideMerge(platformDefaults({ passwordHashing: hashing })),
           Layer.provideMerge(platform)
         )
-  const runtime = ManagedRuntime.make(layer as Layer.Layer<CoreServices | LibsqlDatabase, unknown>)
+  const layer = Dispatcher.layer().pipe(Layer.provideMerge(Mailer.layerMemory), Layer.provideMerge(core))
+  const runtime = ManagedRuntime.make(
+    layer as Layer.Layer<CoreServices | LibsqlDatabase | Dispatcher | MailCapture, unknown>
+  )
   await runtime.runPromise(Operators.use((o) => o.ensure({ email: operatorEmail, firstName: "Olga", lastName: "Betrieb", password: operatorPassword })))
   const client =
     options.storage === "libsql" ? await runtime.runPromise(LibsqlDatabase.use((db) => Effect.succeed(db.client))) : undefined
@@ -132,6 +150,21 @@ export const makePortal = async (options: PortalOptions): Promise<Portal> => {
     runtime,
     client,
     fetch: async (request) => app.fetch(request),
+    mail: {
+      drain: () =>
+        runtime.runPromise(
+          Effect.gen(function* () {
+            const dispatcher = yield* Dispatcher
+            let sent = 0
+            while (true) {
+              const report = yield* dispatcher.runOnce(100)
+              sent += report.sent
+              if (report.sent + report.retrying + report.failed === 0) return sent
+            }
+          })
+        ),
+      delivered: () => runtime.runPromise(MailCapture.use((c) => c.delivered))
+    },
     mailedTokens,
     mailedToken: async (email, kind) => {
       const token = (await mailedTokens(email, kind)).at(-1)

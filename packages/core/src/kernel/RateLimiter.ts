@@ -35,6 +35,16 @@ export const hit = (
   }
 }
 
+/** Pure: the keys whose window has ended at `now`; their counters may go. */
+export const endedKeys = (
+  windows: Iterable<readonly [string, { readonly endsAt: DateTime.Utc }]>,
+  now: DateTime.Utc
+): Array<string> => {
+  const ended: Array<string> = []
+  for (const [key, w] of windows) if (!DateTime.isLessThan(now, w.endsAt)) ended.push(key)
+  return ended
+}
+
 /**
  * Counts hits per key. A port so that limits hold across instances when the counters live in the
  * shared database (DOMAIN §11: anything that sends email is rate-limited per address and per client).
@@ -47,12 +57,26 @@ export class RateLimiter extends Context.Service<
   }
 >()("@cloudportal/core/RateLimiter") {
   static readonly layerMemory = Layer.sync(RateLimiter)(() => {
-    const windows = new MemoryTable<string, RateWindow>()
+    const windows = new MemoryTable<string, { readonly window: RateWindow; readonly endsAt: DateTime.Utc }>()
+    // Every key makes a window (captcha challenges, addresses, clients): drop the ended ones now and then,
+    // so a long-running process does not keep them all.
+    const pruneEvery = 1_000
+    let hitsSincePrune = 0
+    const prune = (now: DateTime.Utc) =>
+      Effect.forEach(endedKeys(windows.entries(), now), windows.delete, { discard: true })
     return {
       consume: (key, rule) =>
         Effect.gen(function* () {
-          const result = hit(windows.get(key), rule, yield* DateTime.now)
-          yield* windows.set(key, result.window)
+          const now = yield* DateTime.now
+          if (++hitsSincePrune >= pruneEvery) {
+            hitsSincePrune = 0
+            yield* prune(now)
+          }
+          const result = hit(windows.get(key)?.window, rule, now)
+          yield* windows.set(key, {
+            window: result.window,
+            endsAt: DateTime.addDuration(result.window.startedAt, rule.window)
+          })
           if (!result.allowed) return yield* new RateLimited({ retryAfterSeconds: result.retryAfterSeconds })
         })
     }

@@ -32,6 +32,9 @@ export class MemoryTable<K, V> {
   values(): IterableIterator<V> {
     return this.rows.values()
   }
+  entries(): IterableIterator<[K, V]> {
+    return this.rows.entries()
+  }
   get size(): number {
     return this.rows.size
   }
