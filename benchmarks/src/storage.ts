@@ -18,7 +18,7 @@ import { join } from "node:path"
 import { Authentication, Catalog, layerCoreMemory, Ordering, platformDefaults, useCases } from "@cloudportal/core"
 import { defaultDemoPassword, demoAccounts, seedDemoWorld } from "@cloudportal/core/demo"
 import { LibsqlDatabase, layer } from "@cloudportal/storage-libsql"
-import type { Client } from "@libsql/client"
+import type { Client, TransactionMode } from "@libsql/client"
 import { Effect, Layer } from "effect"
 import { emit, fixed, int, isQuick, machineLine, ms, secondsSince, type Table, type Target } from "./lib/report.ts"
 
@@ -102,8 +102,8 @@ const driverTime = (): DriverTime => ({ statements: 0, statementMs: 0, commitMs:
 /** Counts what each write transaction of the client spends in the driver (a benchmark's instrument, nothing more). */
 const instrument = (client: Client, current: () => DriverTime | undefined) => {
   const open = client.transaction.bind(client)
-  client.transaction = async (mode) => {
-    const tx = await open(mode)
+  client.transaction = async (mode?: TransactionMode) => {
+    const tx = await open(mode ?? "write")
     const into = current()
     if (!into) return tx
     into.transactions++
