@@ -36,7 +36,7 @@ import {
 
 const started = performance.now()
 const quick = isQuick()
-const load: LoadOptions = { connections: 50, warmupSeconds: quick ? 1 : 2, seconds: quick ? 4 : 8 }
+const load: LoadOptions = { connections: 50, warmupSeconds: quick ? 1 : 2, seconds: quick ? 4 : 6 }
 // Enough accounts that rotating logins stay under the per-address limit (10 per 15 minutes).
 const members = quick ? 300 : 600
 const orders = 10_000
@@ -312,7 +312,7 @@ try {
 
   notes.push(
     `Load: autocannon, ${load.connections} connections, ${load.warmupSeconds} s warm-up then ${load.seconds} s measured per workload, 127.0.0.1 only; ` +
-      "the load generator shares the 2 cores with the server. Peak RSS: the server's VmHWM during the measured run (reset before it).",
+      "the load generator shares the 2 cores with the server. Peak RSS: the server's VmHWM during the measured run (reset before it); both servers run under the tsx loader.",
     `Password hashing: cloudportal stores \`${database?.seeded.hashParameters ?? "–"}\` (@cloudportal/password-argon2); ` +
       `better-auth is configured with the same @node-rs/argon2 parameters and stores \`${ba.hashParameters}\`. ` +
       `Login ÷ argon2id hashes/s: cloudportal ${ratio((portalResults.get("login")?.requestsPerSecond ?? Number.NaN) / argon2.perSecond)}, ` +

@@ -2,7 +2,7 @@
  * `pnpm bench`: runs every benchmark, one child process each (so one's heap and JIT never colour the
  * next), prints one Markdown report with the machine, and writes `benchmarks/results/latest.json`.
  *
- *   pnpm bench [-- --quick] [-- --only decisions,http] [-- --list]
+ *   pnpm bench [--quick] [--only decisions,http] [--list]
  *
  * Not a test: nothing here fails on a slow figure. A missed target is printed as MISSED; the exit code is
  * non-zero only when a benchmark could not run at all.
@@ -84,6 +84,8 @@ const benchmarks: ReadonlyArray<Benchmark> = [
 ]
 
 const { values: options } = parseArgs({
+  // `pnpm bench -- --quick` hands the script a literal "--" before the flags.
+  args: process.argv.slice(2).filter((a) => a !== "--"),
   options: {
     quick: { type: "boolean", default: false },
     only: { type: "string" },
@@ -183,7 +185,7 @@ const runOne = (b: Benchmark, quick: boolean, scratch: string): Promise<Outcome>
 const quick = options.quick
 const startedAt = new Date()
 const m: Machine = machine()
-const command = `pnpm bench${quick ? " -- --quick" : ""}${options.only ? ` -- --only ${options.only}` : ""}`
+const command = `pnpm bench${quick ? " --quick" : ""}${options.only ? ` --only ${options.only}` : ""}`
 log(`cloudportal benchmarks (${quick ? "quick" : "full"} run): ${machineLine(m)}`)
 
 const scratch = mkdtempSync(join(tmpdir(), "cloudportal-bench-"))

@@ -115,3 +115,48 @@ export const measure = async (
     seconds: result.duration
   }
 }
+
+/**
+ * Workloads one request at a time, timed in this process with sub-millisecond resolution: the time a request
+ * takes by itself, without the queue that many connections build on few cores. With several targets the
+ * requests take turns (one to each, then the next round), so a burst of other work on a shared machine
+ * lands on every target alike and their ratio stays fair.
+ */
+export const measureAlone = async (
+  targets: ReadonlyArray<{ readonly origin: string; readonly workload: Workload }>,
+  requests: number
+): Promise<
+  ReadonlyArray<{ readonly samplesMs: Array<number>; readonly errors: number; readonly firstError: string | undefined }>
+> => {
+  for (const t of targets) {
+    loopback(t.origin)
+    await settle(t.origin)
+  }
+  const results = targets.map(() => ({
+    samplesMs: [] as Array<number>,
+    errors: 0,
+    firstError: undefined as string | undefined
+  }))
+  for (let i = 0; i < requests; i++)
+    for (const [k, { origin, workload }] of targets.entries()) {
+      const result = results[k]!
+      const body = workload.body?.(i)
+      const t0 = performance.now()
+      const response = await fetch(`${origin}${typeof workload.path === "string" ? workload.path : workload.path(i)}`, {
+        method: workload.method,
+        headers: {
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...workload.headers,
+          ...workload.headersOf?.(i)
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) })
+      })
+      const text = await response.text()
+      result.samplesMs.push(performance.now() - t0)
+      if (!response.ok) {
+        result.errors++
+        result.firstError ??= `${response.status} ${text.slice(0, 300)}`
+      }
+    }
+  return results
+}

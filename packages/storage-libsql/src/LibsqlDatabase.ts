@@ -1,4 +1,4 @@
-import { type Client, createClient, type Transaction } from "@libsql/client"
+import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client"
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
 import { Context, Duration, Effect, Exit, Layer, Semaphore } from "effect"
 import { StorageError } from "./internal/core.ts"
@@ -115,6 +115,20 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
   const serialized = Semaphore.withPermit(writer)
   const clientDb: Db = drizzle({ client })
 
+  // The write permit admits one transaction at a time, so "the open transaction" is one value. One drizzle
+  // handle for every transaction, forwarding to it, lets stores prepare a query once and run it in each
+  // (`prepared`), instead of building its SQL again per call and per transaction.
+  let open: Transaction | undefined
+  const current = (): Transaction => {
+    if (open === undefined) throw new Error("no transaction of this database is open")
+    return open
+  }
+  const inTransaction = {
+    execute: (statement: InStatement) => current().execute(statement),
+    batch: (statements: Array<InStatement>) => current().batch(statements)
+  }
+  const transactionDb: Db = drizzle({ client: inTransaction as unknown as Client })
+
   const attempt = <A, E>(
     operation: string,
     db: Db,
@@ -130,9 +144,9 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
     })
 
   const read = <A>(operation: string, query: (db: Db) => PromiseLike<A>) =>
-    CurrentTransactions.use((open) => {
-      const current = open.get(client)
-      if (current) return attempt<A, never>(operation, current.db, query)
+    CurrentTransactions.use((inProgress) => {
+      const joined = inProgress.get(client)
+      if (joined) return attempt<A, never>(operation, joined.db, query)
       const run = attempt<A, never>(operation, clientDb, query)
       return kind === "memory" ? serialized(run) : run
     })
@@ -142,37 +156,35 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
     query: (db: Db) => PromiseLike<A>,
     onConstraint?: (violation: ConstraintViolation) => E | undefined
   ) =>
-    CurrentTransactions.use((open) => {
-      const current = open.get(client)
-      if (current) return attempt(operation, current.db, query, onConstraint)
+    CurrentTransactions.use((inProgress) => {
+      const joined = inProgress.get(client)
+      if (joined) return attempt(operation, joined.db, query, onConstraint)
       return serialized(attempt(operation, clientDb, query, onConstraint))
     })
 
   const begin = Effect.tryPromise({
     try: () => client.transaction("write"),
     catch: (cause) => new StorageError({ operation: "transaction.begin", cause })
-  })
+  }).pipe(Effect.tap((tx) => Effect.sync(() => (open = tx))))
   const commit = (tx: Transaction) =>
     Effect.tryPromise({
       try: () => tx.commit(),
       catch: (cause) => new StorageError({ operation: "transaction.commit", cause })
     })
   const end = (tx: Transaction, exit: Exit.Exit<unknown, unknown>) =>
-    Exit.isSuccess(exit)
+    (Exit.isSuccess(exit)
       ? Effect.sync(() => tx.close())
       : Effect.promise(() => tx.rollback().catch(() => undefined)).pipe(Effect.ensuring(Effect.sync(() => tx.close())))
+    ).pipe(Effect.ensuring(Effect.sync(() => (open = undefined))))
 
   const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StorageError, R> =>
-    CurrentTransactions.use((open) => {
-      if (open.has(client)) return effect
+    CurrentTransactions.use((inProgress) => {
+      if (inProgress.has(client)) return effect
       const run = Effect.acquireUseRelease(
         begin,
         (tx) =>
           effect.pipe(
-            Effect.provideService(
-              CurrentTransactions,
-              new Map(open).set(client, { tx, db: drizzle({ client: tx as unknown as Client }) })
-            ),
+            Effect.provideService(CurrentTransactions, new Map(inProgress).set(client, { tx, db: transactionDb })),
             Effect.tap(() => commit(tx))
           ),
         end

@@ -154,7 +154,7 @@ describe("the libSQL registration store against the memory store", () => {
         if (JSON.stringify(actual) !== JSON.stringify(expected))
           throw new Error(`expected ${JSON.stringify(expected)}\nactual   ${JSON.stringify(actual)}`)
       }),
-      { numRuns: 60 }
+      { numRuns: 40 }
     )
   })
 })

@@ -11,6 +11,7 @@ import {
   RoleStore
 } from "../internal/core.ts"
 import { fromJson, toJson } from "../internal/json.ts"
+import { prepared } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
@@ -69,6 +70,37 @@ export const roleToDomain = (r: RoleRow): Role =>
     builtIn: r.builtIn
   })
 
+const accountById = prepared((db) =>
+  db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.id, sql.placeholder("id")))
+    .prepare()
+)
+const accountsOf = prepared((db) =>
+  db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.organizationId, sql.placeholder("organizationId")))
+    .orderBy(sql`rowid`)
+    .prepare()
+)
+const roleById = prepared((db) =>
+  db
+    .select()
+    .from(roles)
+    .where(eq(roles.id, sql.placeholder("id")))
+    .prepare()
+)
+const rolesOf = prepared((db) =>
+  db
+    .select()
+    .from(roles)
+    .where(eq(roles.organizationId, sql.placeholder("organizationId")))
+    .orderBy(sql`rowid`)
+    .prepare()
+)
+
 const accountConflict = (a: Account) => (v: ConstraintViolation) =>
   v.kind !== "unique"
     ? undefined
@@ -106,7 +138,7 @@ export const layer: Layer.Layer<AccountStore, never, LibsqlDatabase> = Layer.eff
         ),
       get: (id) =>
         read("AccountStore.get", async (db) => {
-          const [row] = await db.select().from(accounts).where(eq(accounts.id, id))
+          const row = await accountById(db).get({ id })
           return row && toDomain(row)
         }),
       findByEmail: (email) =>
@@ -119,7 +151,7 @@ export const layer: Layer.Layer<AccountStore, never, LibsqlDatabase> = Layer.eff
         }),
       listByOrganization: (id) =>
         read("AccountStore.listByOrganization", async (db) =>
-          (await db.select().from(accounts).where(eq(accounts.organizationId, id)).orderBy(sql`rowid`)).map(toDomain)
+          (await accountsOf(db).all({ organizationId: id })).map(toDomain)
         )
     })
   })
@@ -160,12 +192,12 @@ export const layerRoles: Layer.Layer<RoleStore, never, LibsqlDatabase> = Layer.e
         }),
       get: (id) =>
         read("RoleStore.get", async (db) => {
-          const [row] = await db.select().from(roles).where(eq(roles.id, id))
+          const row = await roleById(db).get({ id })
           return row && roleToDomain(row)
         }),
       listByOrganization: (id) =>
         read("RoleStore.listByOrganization", async (db) =>
-          (await db.select().from(roles).where(eq(roles.organizationId, id)).orderBy(sql`rowid`)).map(roleToDomain)
+          (await rolesOf(db).all({ organizationId: id })).map(roleToDomain)
         )
     })
   })

@@ -1,7 +1,8 @@
-import { and, desc, eq, gt } from "drizzle-orm"
+import { and, desc, eq, gt, sql } from "drizzle-orm"
 import { Effect, Layer, type Schema } from "effect"
 import { AuditEvent, AuditLog } from "../internal/core.ts"
 import { fromJsonOrNull, toJsonOrNull } from "../internal/json.ts"
+import { placeholders, prepared } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
@@ -38,25 +39,27 @@ export const toDomain = (r: AuditEventRow): AuditEvent =>
     hash: r.hash
   })
 
+const headOf = prepared((db) =>
+  db
+    .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
+    .from(auditEvents)
+    .where(eq(auditEvents.chain, sql.placeholder("chain")))
+    .orderBy(desc(auditEvents.sequence))
+    .limit(1)
+    .prepare()
+)
+const appendEvent = prepared((db) => db.insert(auditEvents).values(placeholders(auditEvents)).prepare())
+
 /** The audit log in `audit_events`; a unique (chain, sequence) keeps concurrent appends from forking a chain. */
 export const layer: Layer.Layer<AuditLog, never, LibsqlDatabase> = Layer.effect(
   AuditLog,
   Effect.gen(function* () {
     const { read, write } = yield* LibsqlDatabase
     return AuditLog.of({
-      head: (chain) =>
-        read("AuditLog.head", async (db) => {
-          const [row] = await db
-            .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
-            .from(auditEvents)
-            .where(eq(auditEvents.chain, chain))
-            .orderBy(desc(auditEvents.sequence))
-            .limit(1)
-          return row
-        }),
+      head: (chain) => read("AuditLog.head", (db) => headOf(db).get({ chain })),
       append: (event) =>
         write("AuditLog.append", async (db) => {
-          await db.insert(auditEvents).values(storable(auditEvents, toRow(event)))
+          await appendEvent(db).run(storable(auditEvents, toRow(event)))
         }),
       list: (chain, { afterSequence, limit }) =>
         read("AuditLog.list", async (db) =>

@@ -8,6 +8,7 @@ import {
   Threshold,
   ThresholdStore
 } from "../internal/core.ts"
+import { prepared } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, fromMillisOrNull, toMillis, toMillisOrNull } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
@@ -52,6 +53,17 @@ export const declarationToDomain = (r: InhouseDeclarationRow): InhouseDeclaratio
         ? null
         : { at: fromMillis(r.endedAt), accountId: r.endedByAccountId as NonNullable<D["ended"]>["accountId"] }
   })
+
+const declaredBy = prepared((db) =>
+  db
+    .select()
+    .from(inhouseDeclarations)
+    .where(eq(inhouseDeclarations.declaredByOrganizationId, sql.placeholder("organizationId")))
+    .orderBy(asc(inhouseDeclarations.declaredAt), asc(inhouseDeclarations.id))
+    .prepare()
+)
+const allDeclarations = prepared((db) => db.select().from(inhouseDeclarations).orderBy(sql`rowid`).prepare())
+const currentRevision = prepared((db) => db.select({ token: inhouseRevision.token }).from(inhouseRevision).prepare())
 
 /**
  * A token no write has had before: random rather than counted, because a counter in the database would be
@@ -120,23 +132,14 @@ export const layerInhouseDeclarations: Layer.Layer<InhouseDeclarationStore, neve
         }),
       listByDeclarant: (organizationId) =>
         read("InhouseDeclarationStore.listByDeclarant", async (db) =>
-          (
-            await db
-              .select()
-              .from(inhouseDeclarations)
-              .where(eq(inhouseDeclarations.declaredByOrganizationId, organizationId))
-              .orderBy(asc(inhouseDeclarations.declaredAt), asc(inhouseDeclarations.id))
-          ).map(declarationToDomain)
+          (await declaredBy(db).all({ organizationId })).map(declarationToDomain)
         ),
       listAll: () =>
         read("InhouseDeclarationStore.listAll", async (db) =>
-          (await db.select().from(inhouseDeclarations).orderBy(sql`rowid`)).map(declarationToDomain)
+          (await allDeclarations(db).all()).map(declarationToDomain)
         ),
       revision: () =>
-        read("InhouseDeclarationStore.revision", async (db) => {
-          const [row] = await db.select({ token: inhouseRevision.token }).from(inhouseRevision)
-          return row?.token ?? "0"
-        })
+        read("InhouseDeclarationStore.revision", async (db) => (await currentRevision(db).get())?.token ?? "0")
     })
   })
 )
@@ -170,6 +173,11 @@ export const thresholdToDomain = (r: ThresholdRow): Threshold =>
     source: r.source
   })
 
+// One statement, so the marker and the rows come from the same replacement.
+const thresholdTableRows = prepared((db) =>
+  db.select().from(thresholdTable).leftJoin(thresholds, sql`1 = 1`).orderBy(asc(thresholds.position)).prepare()
+)
+
 /** The procurement thresholds table, replaced as a whole in one transaction; undefined until first set. */
 export const layerThresholds: Layer.Layer<ThresholdStore, never, LibsqlDatabase> = Layer.effect(
   ThresholdStore,
@@ -177,13 +185,8 @@ export const layerThresholds: Layer.Layer<ThresholdStore, never, LibsqlDatabase>
     const { read, write, transaction } = yield* LibsqlDatabase
     return ThresholdStore.of({
       get: () =>
-        // One statement, so the marker and the rows come from the same replacement.
         read("ThresholdStore.get", async (db) => {
-          const rows = await db
-            .select()
-            .from(thresholdTable)
-            .leftJoin(thresholds, sql`1 = 1`)
-            .orderBy(asc(thresholds.position))
+          const rows = await thresholdTableRows(db).all()
           if (rows.length === 0) return undefined
           return rows.flatMap((r) => (r.thresholds === null ? [] : [thresholdToDomain(r.thresholds)]))
         }),

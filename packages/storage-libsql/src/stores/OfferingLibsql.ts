@@ -1,7 +1,8 @@
-import { and, asc, eq, getTableColumns, gt } from "drizzle-orm"
+import { and, asc, eq, getTableColumns, gt, sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
 import { Offering, OfferingStore, OfferingVersionConflict } from "../internal/core.ts"
 import { jsonColumn } from "../internal/json.ts"
+import { prepared } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
@@ -76,6 +77,14 @@ export const headOf = (o: Offering): OfferingHeadRow => ({
 
 const versionColumns = getTableColumns(offeringVersions)
 const latest = and(eq(offeringVersions.offeringId, offerings.id), eq(offeringVersions.version, offerings.latestVersion))
+const latestOf = prepared((db) =>
+  db
+    .select(versionColumns)
+    .from(offerings)
+    .innerJoin(offeringVersions, latest)
+    .where(eq(offerings.id, sql.placeholder("id")))
+    .prepare()
+)
 
 /**
  * Offerings with every version kept. `insertVersion` moves the head from version n to n + 1 with a
@@ -119,11 +128,7 @@ export const layer: Layer.Layer<OfferingStore, never, LibsqlDatabase> = Layer.ef
         ),
       getLatest: (id) =>
         read("OfferingStore.getLatest", async (db) => {
-          const [row] = await db
-            .select(versionColumns)
-            .from(offerings)
-            .innerJoin(offeringVersions, latest)
-            .where(eq(offerings.id, id))
+          const row = await latestOf(db).get({ id })
           return row && toDomain(row)
         }),
       getVersion: (id, version) =>

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, lte, notInArray, type SQL, sql } from "drizzle-orm"
+import { and, asc, desc, eq, getTableColumns, gt, isNull, lte, notInArray, type SQL, sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
 import {
   ContractFolder,
@@ -15,6 +15,7 @@ import {
   StaleOrderStatus
 } from "../internal/core.ts"
 import { jsonColumn } from "../internal/json.ts"
+import { placeholders, prepared } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, fromMillisOrNull, toMillis, toMillisOrNull } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
@@ -98,6 +99,30 @@ export const scopeCondition = (scope: OrderScope): SQL | undefined => {
 
 const rejected = [...rejectedStatuses]
 
+const insertOrder = prepared((db) => db.insert(orders).values(placeholders(orders)).prepare())
+const orderById = prepared((db) =>
+  db
+    .select()
+    .from(orders)
+    .where(eq(orders.id, sql.placeholder("id")))
+    .prepare()
+)
+const countedSum = prepared((db) =>
+  db
+    .select({ total: sql<number>`coalesce(sum(${orders.countedValueCents}), 0)` })
+    .from(orders)
+    .where(
+      and(
+        countedBelowThreshold,
+        eq(orders.customerId, sql.placeholder("customerId")),
+        eq(orders.offeringId, sql.placeholder("offeringId")),
+        sql`${orders.placedAt} >= ${sql.placeholder("since")}`,
+        notInArray(orders.status, rejected)
+      )
+    )
+    .prepare()
+)
+
 /**
  * Orders. Status changes are a compare-and-set (`UPDATE orders SET status = ?, history = ? WHERE id = ? AND
  * status = ?`; zero rows = `StaleOrderStatus`); lists page newest first by (placed_at, id) on one index per
@@ -113,7 +138,7 @@ export const layer: Layer.Layer<OrderStore, never, LibsqlDatabase> = Layer.effec
         write(
           "OrderStore.insert",
           async (db) => {
-            await db.insert(orders).values(storable(orders, toRow(order)))
+            await insertOrder(db).run(storable(orders, toRow(order)))
           },
           (v: ConstraintViolation) =>
             (v.kind === "primaryKey" || v.kind === "unique") && v.message.includes("orders.id")
@@ -122,7 +147,7 @@ export const layer: Layer.Layer<OrderStore, never, LibsqlDatabase> = Layer.effec
         ),
       get: (id) =>
         read("OrderStore.get", async (db) => {
-          const [row] = await db.select().from(orders).where(eq(orders.id, id))
+          const row = await orderById(db).get({ id })
           return row && toDomain(row)
         }),
       updateStatus: (order, expectedStatus) =>
@@ -215,18 +240,7 @@ export const layer: Layer.Layer<OrderStore, never, LibsqlDatabase> = Layer.effec
         ),
       sumCountedValues: ({ customerId, offeringId, since }) =>
         read("OrderStore.sumCountedValues", async (db) => {
-          const [row] = await db
-            .select({ total: sql<number>`coalesce(sum(${orders.countedValueCents}), 0)` })
-            .from(orders)
-            .where(
-              and(
-                countedBelowThreshold,
-                eq(orders.customerId, customerId),
-                eq(orders.offeringId, offeringId),
-                sql`${orders.placedAt} >= ${toMillis(since)}`,
-                notInArray(orders.status, rejected)
-              )
-            )
+          const row = await countedSum(db).get({ customerId, offeringId, since: toMillis(since) })
           return Money.cents(Number(row?.total ?? 0))
         })
     })
@@ -278,6 +292,16 @@ export const folderToDomain = (r: ContractFolderRow): ContractFolder =>
     orderSummary: { mediaType: r.summaryMediaType, bytes: r.summary }
   })
 
+const { summary: _summary, ...folderColumns } = getTableColumns(contractFolders)
+
+const fromHex = (hex: string): Uint8Array => {
+  const bytes = new Uint8Array(hex.length / 2)
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16)
+  return bytes
+}
+
+const insertFolder = prepared((db) => db.insert(contractFolders).values(placeholders(contractFolders)).prepare())
+
 /** Contract folders, one per order, written once (the primary key refuses a second) and never changed. */
 export const layerContractFolders: Layer.Layer<ContractFolderStore, never, LibsqlDatabase> = Layer.effect(
   ContractFolderStore,
@@ -288,7 +312,7 @@ export const layerContractFolders: Layer.Layer<ContractFolderStore, never, Libsq
         write(
           "ContractFolderStore.insert",
           async (db) => {
-            await db.insert(contractFolders).values(storable(contractFolders, folderToRow(f)))
+            await insertFolder(db).run(storable(contractFolders, folderToRow(f)))
           },
           (v) =>
             (v.kind === "primaryKey" || v.kind === "unique") && v.message.includes("contract_folders.order_id")
@@ -297,8 +321,15 @@ export const layerContractFolders: Layer.Layer<ContractFolderStore, never, Libsq
         ),
       get: (orderId) =>
         read("ContractFolderStore.get", async (db) => {
-          const [row] = await db.select().from(contractFolders).where(eq(contractFolders.orderId, orderId))
-          return row && folderToDomain(row)
+          // The summary is read as hex text: without Node's Buffer (workerd), drizzle's libSQL session turns every
+          // blob into UTF-8 text before a column type sees it, which empties or mangles a PDF.
+          const [row] = await db
+            .select({ ...folderColumns, summaryHex: sql<string>`hex(${contractFolders.summary})` })
+            .from(contractFolders)
+            .where(eq(contractFolders.orderId, orderId))
+          if (!row) return undefined
+          const { summaryHex, ...rest } = row
+          return folderToDomain({ ...rest, summary: fromHex(summaryHex) })
         })
     })
   })

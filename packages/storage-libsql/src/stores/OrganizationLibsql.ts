@@ -10,6 +10,7 @@ import {
   OrganizationStore
 } from "../internal/core.ts"
 import { fromJson, toJson } from "../internal/json.ts"
+import { prepared } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
@@ -74,6 +75,22 @@ export const addressToDomain = (r: AddressRow): Address =>
     isDefault: r.isDefault
   })
 
+const organizationById = prepared((db) =>
+  db
+    .select()
+    .from(organizations)
+    .where(eq(organizations.id, sql.placeholder("id")))
+    .prepare()
+)
+const addressesOf = prepared((db) =>
+  db
+    .select()
+    .from(addresses)
+    .where(eq(addresses.organizationId, sql.placeholder("organizationId")))
+    .orderBy(sql`rowid`)
+    .prepare()
+)
+
 const nameTaken = (o: Organization) => (v: ConstraintViolation) =>
   v.kind === "unique" && v.message.includes("organizations.normalized_name")
     ? new OrganizationAlreadyRegistered({ name: o.name })
@@ -107,7 +124,7 @@ export const layer: Layer.Layer<OrganizationStore, never, LibsqlDatabase> = Laye
         ),
       get: (id) =>
         read("OrganizationStore.get", async (db) => {
-          const [row] = await db.select().from(organizations).where(eq(organizations.id, id))
+          const row = await organizationById(db).get({ id })
           return row && toDomain(row)
         }),
       findByName: (name) =>
@@ -164,9 +181,7 @@ export const layerAddresses: Layer.Layer<AddressStore, never, LibsqlDatabase> = 
         }),
       listByOrganization: (id) =>
         read("AddressStore.listByOrganization", async (db) =>
-          (await db.select().from(addresses).where(eq(addresses.organizationId, id)).orderBy(sql`rowid`)).map(
-            addressToDomain
-          )
+          (await addressesOf(db).all({ organizationId: id })).map(addressToDomain)
         )
     })
   })

@@ -2,6 +2,7 @@ import { and, eq, lte, sql } from "drizzle-orm"
 import { Effect, Layer, Schema } from "effect"
 import { Notification, Outbox, OutboxMessage } from "../internal/core.ts"
 import { fromJson, toJson } from "../internal/json.ts"
+import { placeholders, prepared } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
@@ -32,6 +33,8 @@ export const toDomain = (r: OutboxMessageRow): OutboxMessage =>
     lastError: r.lastError
   })
 
+const addMessage = prepared((db) => db.insert(outboxMessages).values(placeholders(outboxMessages)).prepare())
+
 /** The outbox in `outbox_messages`, written in the unit of work of the change that caused each message. */
 export const layer: Layer.Layer<Outbox, never, LibsqlDatabase> = Layer.effect(
   Outbox,
@@ -40,7 +43,7 @@ export const layer: Layer.Layer<Outbox, never, LibsqlDatabase> = Layer.effect(
     return Outbox.of({
       add: (message) =>
         write("Outbox.add", async (db) => {
-          await db.insert(outboxMessages).values(storable(outboxMessages, toRow(message)))
+          await addMessage(db).run(storable(outboxMessages, toRow(message)))
         }),
       due: (now, limit) =>
         read("Outbox.due", async (db) =>

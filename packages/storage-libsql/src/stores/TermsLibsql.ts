@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
 import { TermsStore, TermsVersion } from "../internal/core.ts"
+import { prepared } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
@@ -23,6 +24,8 @@ export const toDomain = (r: TermsVersionRow): TermsVersion =>
     text: r.text
   })
 
+const allVersions = prepared((db) => db.select().from(termsVersions).orderBy(sql`rowid`).prepare())
+
 /** CSP-AGB versions in `terms_versions`, listed in the order they were published. */
 export const layer: Layer.Layer<TermsStore, never, LibsqlDatabase> = Layer.effect(
   TermsStore,
@@ -38,8 +41,7 @@ export const layer: Layer.Layer<TermsStore, never, LibsqlDatabase> = Layer.effec
           const [row] = await db.select().from(termsVersions).where(eq(termsVersions.id, id))
           return row && toDomain(row)
         }),
-      list: () =>
-        read("TermsStore.list", async (db) => (await db.select().from(termsVersions).orderBy(sql`rowid`)).map(toDomain))
+      list: () => read("TermsStore.list", async (db) => (await allVersions(db).all()).map(toDomain))
     })
   })
 )

@@ -11,6 +11,7 @@ export {
   orderStoreSuite,
   organizationStoreSuite,
   outboxSuite,
+  rateLimiterSuite,
   registrationStoreSuite,
   roleStoreSuite,
   sessionStoreSuite,
@@ -18,6 +19,3 @@ export {
   thresholdStoreSuite,
   unitOfWorkSuite
 } from "@cloudportal/core/testing"
-// Not yet re-exported by `@cloudportal/core/testing` (its index lies outside this package); from the source
-// until it is.
-export { rateLimiterSuite } from "../../../core/src/testing/RateLimiterSuite.ts"

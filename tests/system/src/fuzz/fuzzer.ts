@@ -19,6 +19,8 @@ export interface FuzzReport {
   readonly unsendable: number
   readonly byStatus: ReadonlyMap<number, number>
   readonly byMutation: ReadonlyMap<string, number>
+  /** Requests per operation of the document; every operation is in it, with 0 if none was sent. */
+  readonly byOperation: ReadonlyMap<string, number>
   readonly findings: ReadonlyArray<Finding>
   /** Accepted requests that wrote something: proves the write detection sees writes at all. */
   readonly acceptedWrites: number
@@ -57,6 +59,7 @@ export const fuzz = async (
     changes ? await changes.snapshot() : new Map([["footprint", 0]]).set(await portal.footprint([]), 1)
   const byStatus = new Map<number, number>()
   const byMutation = new Map<string, number>()
+  const byOperation = new Map<string, number>(operations.map((op) => [`${op.method} ${op.path}`, 0]))
   const findings: Array<Finding> = []
   const prototypes = prototypeShape()
   let sent = 0
@@ -94,6 +97,7 @@ export const fuzz = async (
       const answer: Answer = { status: response.status, headers: response.headers, body, text }
       byStatus.set(answer.status, (byStatus.get(answer.status) ?? 0) + 1)
       byMutation.set(request.mutation, (byMutation.get(request.mutation) ?? 0) + 1)
+      byOperation.set(request.operation, (byOperation.get(request.operation) ?? 0) + 1)
       const report = (defect: string) => findings.push({ request, status: answer.status, defect, answer: text })
       if (answer.status >= 500) report("a 5xx answer")
       else if (answer.status >= 400) {
@@ -112,5 +116,5 @@ export const fuzz = async (
       }
     }
   }
-  return { sent, unsendable, byStatus, byMutation, findings, acceptedWrites }
+  return { sent, unsendable, byStatus, byMutation, byOperation, findings, acceptedWrites }
 }

@@ -265,7 +265,11 @@ export interface Identities {
   readonly origin: string
 }
 
-const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 })
+/** Header values as bytes on the wire: printable ASCII and the Latin-1 upper half (not UTF-8 on its own). */
+const headerText = fc.string({
+  unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff })).map((c) => String.fromCharCode(c)),
+  maxLength: 60
+})
 
 const pathValue = (ids: ReadonlyArray<string>) =>
   fc.oneof(

@@ -431,7 +431,7 @@ class AcceptInvitation extends Base {
     super()
   }
   override check(m: Readonly<Model>) {
-    return m.accounts.some((a) => a.invited)
+    return m.accounts.some((a) => a.invited && (!this.pending || a.status === "invited"))
   }
   async act(m: Model, r: Real) {
     const everInvited = m.accounts.filter((a) => a.invited)
@@ -963,9 +963,12 @@ export const startingWorld = async (r: Real): Promise<Model> => {
   const decideProvider = await w.role(mk.provider, ["orders.decideAsProvider"])
   const decideIntermediary = await w.role(mk.intermediary, ["orders.decideAsIntermediary"])
   const buyer = await w.role(mk.c1, ["orders.viewOrganization"])
+  // Manages people but holds nothing else: what it grants beyond that is escalation.
+  const personnel = await w.role(mk.c1, ["members.invite", "members.manage"])
   await w.member(mk.provider, [decideProvider])
   await w.member(mk.intermediary, [decideIntermediary])
   await w.member(mk.c1, [buyer])
+  await w.member(mk.c1, [personnel])
   await w.member(mk.c1)
 
   const orgIds = Object.fromEntries(orgKeys.map((k) => [k, orgs[k].id])) as Record<OrgKey, string>
