@@ -7,6 +7,7 @@ import { killAll } from "../src/server.ts"
  * Exits 1 when anything acknowledged was lost or the database, the audit chains or the outbox disagree.
  */
 const { values } = parseArgs({
+  allowPositionals: true,
   options: {
     kills: { type: "string", default: "3" },
     concurrency: { type: "string", default: "4" },

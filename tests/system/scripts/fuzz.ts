@@ -11,6 +11,7 @@ import { password, world } from "../src/world.ts"
  * --requests 200000 --storage libsql --seed 7`. Exits 1 on any finding and prints each.
  */
 const { values } = parseArgs({
+  allowPositionals: true,
   options: {
     requests: { type: "string", default: "50000" },
     storage: { type: "string", default: "libsql" },

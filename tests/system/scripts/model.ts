@@ -9,6 +9,7 @@ import type { StorageKind } from "../src/portal.ts"
  * --storage libsql --seed 42`. Prints how often each command met each answer.
  */
 const { values } = parseArgs({
+  allowPositionals: true,
   options: {
     runs: { type: "string", default: "1000" },
     storage: { type: "string", default: "memory" },

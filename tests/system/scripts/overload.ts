@@ -7,6 +7,7 @@ import { killAll } from "../src/server.ts"
  * Exits 1 unless the server sheds the excess with 429/503, keeps its memory bounded and serves normally afterwards.
  */
 const { values } = parseArgs({
+  allowPositionals: true,
   options: {
     seconds: { type: "string", default: "30" },
     factor: { type: "string", default: "2" },

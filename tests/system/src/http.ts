@@ -30,7 +30,12 @@ export const inProcess = (fetch: (request: Request) => Promise<Response>): Targe
 
 export const overHttp = (origin: string): Target => ({ origin, basePath: "/api", fetch: (r) => fetch(r) })
 
-export const call = async (target: Target, method: string, path: string, options: CallOptions = {}): Promise<Answer> => {
+export const call = async (
+  target: Target,
+  method: string,
+  path: string,
+  options: CallOptions = {}
+): Promise<Answer> => {
   const headers = new Headers(options.headers)
   if (options.token !== undefined) headers.set("authorization", `Bearer ${options.token}`)
   let body: string | Uint8Array | null = null
@@ -38,7 +43,12 @@ export const call = async (target: Target, method: string, path: string, options
   else if (options.body !== undefined) body = JSON.stringify(options.body)
   if (body !== null && !headers.has("content-type")) headers.set("content-type", "application/json")
   const response = await target.fetch(
-    new Request(`${target.origin}${target.basePath}${path}`, { method, headers, body: body as BodyInit | null, redirect: "manual" })
+    new Request(`${target.origin}${target.basePath}${path}`, {
+      method,
+      headers,
+      body: body as BodyInit | null,
+      redirect: "manual"
+    })
   )
   const text = await response.text()
   let parsed: unknown = text

@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { defaultDemoPassword, demoAccounts } from "@cloudportal/core/demo"
@@ -50,7 +49,11 @@ const rssOf = (pid: number): number => {
   })()
   let children: Array<number> = []
   try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/u).filter(Boolean).map(Number)
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/u)
+      .filter(Boolean)
+      .map(Number)
   } catch {
     // no children, or not Linux
   }
@@ -77,7 +80,9 @@ export const runOverload = async (options: OverloadOptions): Promise<OverloadRep
         headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(body)
       })
-    const login = await (await post("/auth/login", { email: demoAccounts.kommune, password: defaultDemoPassword })).json()
+    const login = await (
+      await post("/auth/login", { email: demoAccounts.kommune, password: defaultDemoPassword })
+    ).json()
     const token = login.session.token as string
     const auth = { authorization: `Bearer ${token}` }
     const offerings = await (await fetch(`${origin}/api/catalog/offerings?limit=200`, { headers: auth })).json()
@@ -112,7 +117,9 @@ export const runOverload = async (options: OverloadOptions): Promise<OverloadRep
     )
     const sustainableRate = done / 5
     const offeredRate = sustainableRate * options.factor
-    log(`sustainable: ${sustainableRate.toFixed(0)} requests/s; offering ${offeredRate.toFixed(0)}/s for ${options.seconds} s`)
+    log(
+      `sustainable: ${sustainableRate.toFixed(0)} requests/s; offering ${offeredRate.toFixed(0)}/s for ${options.seconds} s`
+    )
 
     // 2. The overload: requests start on a fixed schedule, whether or not earlier ones were answered.
     const rssBeforeMiB = rssOf(server.pid)
@@ -170,7 +177,9 @@ export const runOverload = async (options: OverloadOptions): Promise<OverloadRep
     if (rssPeakMiB > Math.max(2 * rssBeforeMiB, rssBeforeMiB + 256))
       problems.push(`memory grew from ${rssBeforeMiB.toFixed(0)} MiB to ${rssPeakMiB.toFixed(0)} MiB`)
     if (afterwards.status !== 200 || afterwards.millis > 1_000)
-      problems.push(`right after the overload a request answered ${afterwards.status} in ${afterwards.millis.toFixed(0)} ms`)
+      problems.push(
+        `right after the overload a request answered ${afterwards.status} in ${afterwards.millis.toFixed(0)} ms`
+      )
     await server.kill()
     return {
       problems,

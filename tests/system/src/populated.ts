@@ -143,7 +143,14 @@ export const populate = async (w: World): Promise<Populated> => {
       }
     }
   const documentsOf = (customer: "c1" | "c2") => orders[customer].flatMap((id) => orderInfo[id]!.documents)
-  const documents = { c1: documentsOf("c1"), c2: documentsOf("c2"), provider: [], intermediary: [], provider2: [], stranger: [] }
+  const documents = {
+    c1: documentsOf("c1"),
+    c2: documentsOf("c2"),
+    provider: [],
+    intermediary: [],
+    provider2: [],
+    stranger: []
+  }
   const populated = {
     organizations: await each(async (org) => [org.id]),
     accounts: await each(async (org) => ids(await get(org, "/organization/members?limit=200"))),
@@ -157,10 +164,7 @@ export const populate = async (w: World): Promise<Populated> => {
     orderInfo,
     registrations: [registration.registrationId as string]
   }
-  const confirmation = await w.mailedToken(
-    `wartend-${suffix}@system-test.example`,
-    "RegistrationConfirmationLink"
-  )
+  const confirmation = await w.mailedToken(`wartend-${suffix}@system-test.example`, "RegistrationConfirmationLink")
   await w.ok(200, "POST", "/registrations/confirm", { body: { token: confirmation } })
 
   const allIds = [

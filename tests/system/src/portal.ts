@@ -4,8 +4,8 @@ import {
   type AuthenticationPolicy,
   AuthenticationPolicyRef,
   type CoreServices,
-  defaultAuthenticationPolicy,
   Dispatcher,
+  defaultAuthenticationPolicy,
   eventHash,
   layerCoreMemory,
   MailCapture,
@@ -123,9 +123,15 @@ export const makePortal = async (options: PortalOptions): Promise<Portal> => {
   const runtime = ManagedRuntime.make(
     layer as Layer.Layer<CoreServices | LibsqlDatabase | Dispatcher | MailCapture, unknown>
   )
-  await runtime.runPromise(Operators.use((o) => o.ensure({ email: operatorEmail, firstName: "Olga", lastName: "Betrieb", password: operatorPassword })))
+  await runtime.runPromise(
+    Operators.use((o) =>
+      o.ensure({ email: operatorEmail, firstName: "Olga", lastName: "Betrieb", password: operatorPassword })
+    )
+  )
   const client =
-    options.storage === "libsql" ? await runtime.runPromise(LibsqlDatabase.use((db) => Effect.succeed(db.client))) : undefined
+    options.storage === "libsql"
+      ? await runtime.runPromise(LibsqlDatabase.use((db) => Effect.succeed(db.client)))
+      : undefined
   const app = createApp(runtime, { dev: true, ...options.app })
 
   const verifiedHeads = new Map<string, { readonly sequence: number; readonly hash: string }>()
@@ -194,7 +200,8 @@ export const makePortal = async (options: PortalOptions): Promise<Portal> => {
             let previous = head
             for (const e of added) {
               const { hash, ...unsealed } = e
-              if (e.previousHash !== previous.hash || e.sequence !== previous.sequence + 1) return { chain, brokenAt: e.id }
+              if (e.previousHash !== previous.hash || e.sequence !== previous.sequence + 1)
+                return { chain, brokenAt: e.id }
               if ((yield* eventHash(unsealed)) !== hash) return { chain, brokenAt: e.id }
               previous = e
             }

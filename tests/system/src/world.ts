@@ -24,8 +24,7 @@ export interface Org {
 
 let counter = 0
 /** Unique within the process and across processes started within the same millisecond of each other. */
-export const unique = (): string =>
-  `${Date.now().toString(36)}${process.pid.toString(36)}${(counter++).toString(36)}`
+export const unique = (): string => `${Date.now().toString(36)}${process.pid.toString(36)}${(counter++).toString(36)}`
 
 const text = (de: string, en: string) => ({ de, en })
 

@@ -49,7 +49,14 @@ describe("fuzzing from the OpenAPI document", () => {
       try {
         const report = await fuzz(portal, identities, { count: requests(storage), seed })
         if (process.env.SYSTEM_STATS)
-          console.log(storage, report.sent, report.unsendable, report.acceptedWrites, Object.fromEntries(report.byStatus), Object.fromEntries(report.byMutation))
+          console.log(
+            storage,
+            report.sent,
+            report.unsendable,
+            report.acceptedWrites,
+            Object.fromEntries(report.byStatus),
+            Object.fromEntries(report.byMutation)
+          )
         expect(report.findings.map(describeFinding)).toEqual([])
         expect(report.sent).toBeGreaterThanOrEqual(requests(storage) * 0.95)
         // The write detection is live: accepted requests that changed something were seen as writes.
@@ -75,7 +82,10 @@ describe("fuzzing from the OpenAPI document", () => {
           await portal.fetch(
             new Request("http://localhost/api/organization/roles", {
               method: "POST",
-              headers: { authorization: `Bearer ${populated.people.c1Admin.token}`, "content-type": "application/json" },
+              headers: {
+                authorization: `Bearer ${populated.people.c1Admin.token}`,
+                "content-type": "application/json"
+              },
               body: JSON.stringify({ name: `Heimlich ${Math.random()}`, permissions: [] })
             })
           )

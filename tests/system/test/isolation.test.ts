@@ -107,7 +107,14 @@ const organizationOf: Readonly<Record<Holder, OrgKey | undefined>> = {
 }
 
 /** Admins hold every permission of the catalogue: for them every foreign resource must be 404, nothing less. */
-const admins = new Set<Caller>(["strangerAdmin", "provider2Admin", "c1Admin", "c2Admin", "providerAdmin", "intermediaryAdmin"])
+const admins = new Set<Caller>([
+  "strangerAdmin",
+  "provider2Admin",
+  "c1Admin",
+  "c2Admin",
+  "providerAdmin",
+  "intermediaryAdmin"
+])
 
 /**
  * An order the caller's organization has no part in: neither its customer, nor its provider, nor (flip contract)
@@ -175,7 +182,13 @@ const cellsFor = (p: Populated, method: string, route: string, caller: Caller): 
   }
   const foreign = kinds.map(idFor)
   const cells: Array<Cell> = [
-    { caller, method, route, path: fill(foreign), missingPath: fill(foreign.map((id, i) => (kinds[i] === "offeringVersion" ? "999" : missing(id)))) }
+    {
+      caller,
+      method,
+      route,
+      path: fill(foreign),
+      missingPath: fill(foreign.map((id, i) => (kinds[i] === "offeringVersion" ? "999" : missing(id))))
+    }
   ]
   // The caller's own order with another organization's document in it.
   if (kinds.includes("document") && ownOrder)
@@ -256,9 +269,12 @@ describe("isolation matrix", () => {
                     ? ["404", ...aboutTheCaller]
                     : ["404", "403 PermissionDenied", ...aboutTheCaller]
           if (!expected.some((e) => code(foreign).startsWith(e)))
-            failures.push(`${where}: ${code(foreign)} (${foreign.text.slice(0, 160)}), expected ${expected.join(" or ")}`)
+            failures.push(
+              `${where}: ${code(foreign)} (${foreign.text.slice(0, 160)}), expected ${expected.join(" or ")}`
+            )
         }
       }
+    if (process.env.SYSTEM_STATS) console.log(`isolation matrix: ${routes.length} routes with an id, ${cells} cells`)
     expect(failures).toEqual([])
     expect(cells).toBeGreaterThan(250)
   }, 120_000)

@@ -20,10 +20,10 @@ import {
   issuesOf,
   PermissionDenied,
   type StorageError,
-  type Unauthenticated
+  Unauthenticated
 } from "../kernel/Errors.ts"
 import { DocumentId, OfferingId, OrderId, type OrganizationId } from "../kernel/Ids.ts"
-import type { Money } from "../kernel/Money.ts"
+import { Money } from "../kernel/Money.ts"
 import type { Notification } from "../kernel/Notification.ts"
 import { enqueue, type Outbox } from "../kernel/Outbox.ts"
 import { defaultPageLimit, OpaqueCursor, type Page, PageLimit } from "../kernel/Paging.ts"
@@ -56,7 +56,7 @@ import {
   type TermsSnapshot
 } from "./ContractFolder.ts"
 import { decisionDeadline, reminderLeadTime } from "./Deadline.ts"
-import { type ActingParty, MemberOrderAction, Order, type OrderHistoryEntry, organizationOf } from "./Order.ts"
+import { type ActingParty, MemberOrderAction, Order, type OrderHistoryEntry } from "./Order.ts"
 import {
   ContractDocumentNotFound,
   type DeadlineExpired,
@@ -219,12 +219,17 @@ export const orderSnapshot = (o: Order): Schema.Json => ({
  * The parties whose move it is on the order now (none once it is decided or only the sweep may act):
  * the recipients of "order placed" and of the deadline reminder.
  */
-export const partiesToAct = (order: Order): ReadonlyArray<Exclude<ActingParty, "system">> => {
+export const partiesToAct = (
+  order: Pick<Order, "contractModel" | "status">
+): ReadonlyArray<Exclude<ActingParty, "system">> => {
   const parties = new Set<Exclude<ActingParty, "system">>()
   for (const r of transitionTable)
     if (r.contractModel === order.contractModel && r.from === order.status && r.party !== "system") parties.add(r.party)
   return [...parties]
 }
+
+/** What decides who acts on an order next: known before the order is written. */
+type ActingParties = Pick<Order, "contractModel" | "status" | "providerId" | "intermediaryId">
 
 const decidePermission: Record<Exclude<ActingParty, "system">, Permission> = {
   provider: "orders.decideAsProvider",
@@ -397,6 +402,73 @@ export class Ordering extends Context.Service<
         return { offering, contractModel, ...cart.success }
       })
 
+      /**
+       * What the eligibility rule looks at, except the anti-splitting sum, read concurrently (over a remote
+       * database the reads share one round trip's wait). None of it can be changed by placing an order.
+       */
+      const eligibilityFacts = Effect.fnUntraced(function* (
+        customer: Organization,
+        offering: Offering,
+        at: DateTime.Utc
+      ) {
+        const [provider, intermediary, graph, table, customerHasInhouseDeclaration] = yield* Effect.all(
+          [
+            organization(offering.providerId),
+            offering.intermediaryId === null ? Effect.succeed(undefined) : organizations.get(offering.intermediaryId),
+            graphs.current,
+            thresholds.current,
+            hasInhouseDeclarationInForce(customer.id, at)
+          ],
+          { concurrency: "unbounded" }
+        )
+        return {
+          customer,
+          provider,
+          intermediary,
+          offering,
+          graph,
+          thresholds: table,
+          at,
+          customerHasInhouseDeclaration
+        }
+      })
+      type EligibilityFacts = Effect.Success<ReturnType<typeof eligibilityFacts>>
+
+      /**
+       * The names of the organizations other than the three parties that proving chains pass through, for the
+       * German texts. Chains come from the in-house graph alone, so the anti-splitting sum does not matter here.
+       */
+      const chainNames = Effect.fnUntraced(function* (facts: EligibilityFacts, pricePlan: PricePlan, quantity: number) {
+        const first = evaluateEligibility({ ...facts, pricePlan, quantity, priorCountedValue: Money.zero })
+        const { customer, provider, intermediary } = facts
+        const known = new Set<string>([customer.id, provider.id, ...(intermediary ? [intermediary.id] : [])])
+        const others = [...chainMembers(first)].filter((id) => !known.has(id))
+        if (others.length === 0) return undefined
+        const found = yield* Effect.forEach(others, (id) => organizations.get(id as OrganizationId), {
+          concurrency: "unbounded"
+        })
+        return new Map(found.flatMap((o) => (o ? [[o.id as string, o.name] as const] : [])))
+      })
+
+      const decideEligibility = (
+        facts: EligibilityFacts,
+        pricePlan: PricePlan,
+        quantity: number,
+        priorCountedValue: Money,
+        organizationNames: ReadonlyMap<string, string> | undefined
+      ): EligibilityAnswer =>
+        evaluateEligibility({
+          ...facts,
+          pricePlan,
+          quantity,
+          priorCountedValue,
+          ...(organizationNames ? { organizationNames } : {})
+        })
+
+      /** The anti-splitting sum (DOMAIN §7): this customer's counted orders of the offering in the 12 months before `at`. */
+      const priorCountedValue = (customerId: OrganizationId, offering: Offering, at: DateTime.Utc) =>
+        orders.sumCountedValues({ customerId, offeringId: offering.id, since: DateTime.subtract(at, { months: 12 }) })
+
       /** Loads what the eligibility rule looks at and asks it, for the customer at `at`. */
       const evaluate = Effect.fnUntraced(function* (
         customer: Organization,
@@ -405,35 +477,11 @@ export class Ordering extends Context.Service<
         quantity: number,
         at: DateTime.Utc
       ) {
-        const provider = yield* organization(offering.providerId)
-        const intermediary =
-          offering.intermediaryId === null ? undefined : yield* organizations.get(offering.intermediaryId)
-        const priorCountedValue = yield* orders.sumCountedValues({
-          customerId: customer.id,
-          offeringId: offering.id,
-          since: DateTime.subtract(at, { months: 12 })
-        })
-        const input = {
-          customer,
-          provider,
-          intermediary,
-          offering,
-          pricePlan,
-          quantity,
-          graph: yield* graphs.current,
-          thresholds: yield* thresholds.current,
-          priorCountedValue,
-          at,
-          customerHasInhouseDeclaration: yield* hasInhouseDeclarationInForce(customer.id, at)
-        }
-        const first = evaluateEligibility(input)
-        // Chains may pass through organizations other than the three parties: name them in the German texts.
-        const known = new Set<string>([customer.id, provider.id, ...(intermediary ? [intermediary.id] : [])])
-        const others = [...chainMembers(first)].filter((id) => !known.has(id))
-        if (others.length === 0) return first
-        const found = yield* Effect.forEach(others, (id) => organizations.get(id as OrganizationId))
-        const organizationNames = new Map(found.flatMap((o) => (o ? [[o.id as string, o.name] as const] : [])))
-        return evaluateEligibility({ ...input, organizationNames })
+        const [facts, prior] = yield* Effect.all(
+          [eligibilityFacts(customer, offering, at), priorCountedValue(customer.id, offering, at)],
+          { concurrency: "unbounded" }
+        )
+        return decideEligibility(facts, pricePlan, quantity, prior, yield* chainNames(facts, pricePlan, quantity))
       })
 
       const person = (a: Account) => ({ recipient: a.email, recipientName: displayName(a), locale: "de" as const })
@@ -454,10 +502,10 @@ export class Ordering extends Context.Service<
       })
 
       /** Every active member of the party's organization holding its decide permission. */
-      const partyRecipients = Effect.fnUntraced(function* (o: Order) {
+      const partyRecipients = Effect.fnUntraced(function* (o: ActingParties) {
         const out: Array<Account> = []
         for (const party of partiesToAct(o)) {
-          const organizationId = organizationOf(o, party)
+          const organizationId = party === "provider" ? o.providerId : o.intermediaryId
           if (organizationId === null) continue
           const rolesThere = yield* roles.listByOrganization(organizationId)
           for (const a of yield* accounts.listByOrganization(organizationId))
@@ -503,26 +551,74 @@ export class Ordering extends Context.Service<
         const orderId = yield* newId<OrderId>("ord")
         const documentIds = {} as Record<ContractDocumentKind, DocumentId>
         for (const kind of contractDocumentKinds) documentIds[kind] = yield* newId<DocumentId>("doc")
-        // Everything is read and decided inside the unit of work: the anti-splitting sum in particular must
-        // not change between the check and the write.
+        const now = yield* DateTime.now
+        // What may be read before the unit of work: everything a concurrent placement cannot change. An order
+        // changes only the anti-splitting sum (the sum of the customer's counted orders of the offering), so that
+        // sum is read, and eligibility decided on it, inside the unit of work: two concurrent orders that would
+        // each stay under the threshold alone cannot both pass. The acting account is re-read there too, so a
+        // member deactivated meanwhile places nothing. The rest (offering, organizations, in-house graph,
+        // thresholds, declarations, terms, address, the acting party's members) changes only by other use
+        // cases; an order placed on a read from just before such a change is the order it would have been a
+        // moment earlier. Reads that do not depend on each other run concurrently: over a remote database they
+        // wait for their round trips together.
+        const organizationId = actor._tag === "Member" ? actor.organizationId : undefined
+        const [member, checked, customer, agbs, customerAddresses] = yield* Effect.all(
+          [
+            Effect.result(loadMember(actor)),
+            Effect.result(readCart(input, true)),
+            organizationId === undefined ? Effect.succeed(undefined) : organization(organizationId),
+            organizationId === undefined ? Effect.succeed([]) : terms.list(),
+            organizationId === undefined ? Effect.succeed([]) : addresses.listByOrganization(organizationId)
+          ],
+          { concurrency: "unbounded" }
+        )
+        // The member is checked before the cart, as if they were read one after the other.
+        if (Result.isFailure(member)) return yield* member.failure
+        if (Result.isFailure(checked)) return yield* checked.failure
+        const viewer = member.success
+        const cart = checked.success
+        const contractModel = cart.contractModel!
+        const offering = cart.offering
+        const [facts, recipients] = yield* Effect.all(
+          [
+            eligibilityFacts(customer!, offering, now),
+            partyRecipients({
+              status: "open",
+              contractModel,
+              providerId: offering.providerId,
+              intermediaryId: contractModel === "UV" ? offering.intermediaryId : null
+            })
+          ],
+          { concurrency: "unbounded" }
+        )
+        const names = yield* chainNames(facts, cart.pricePlan, cart.quantity)
+        const agb = termsInForce(agbs, now)
+        const defaultAddress = customerAddresses.find((a) => a.isDefault)
+
         return yield* uow.transaction(
           Effect.gen(function* () {
-            const viewer = yield* loadMember(actor)
-            const cart = yield* readCart(input, true)
-            const contractModel = cart.contractModel!
-            const now = yield* DateTime.now
-            const customer = yield* organization(viewer.actor.organizationId)
-            const eligibility = yield* evaluate(customer, cart.offering, cart.pricePlan, cart.quantity, now)
+            const [account, prior] = yield* Effect.all(
+              [accounts.get(viewer.account.id), priorCountedValue(facts.customer.id, offering, now)],
+              { concurrency: "unbounded" }
+            )
+            if (
+              account?.kind !== "member" ||
+              account.status !== "active" ||
+              account.organizationId !== facts.customer.id
+            )
+              return yield* new Unauthenticated()
+            const eligibility = decideEligibility(facts, cart.pricePlan, cart.quantity, prior, names)
             const chosen = eligibility.contractModels[contractModel]
             if (!chosen.allowed)
               return yield* new NotEligible({ contractModel, blockingReasons: chosen.blockingReasons })
-            const agb = termsInForce(yield* terms.list(), now)
             if (!agb) return yield* new NoTermsInForce()
 
-            const provider = yield* organization(cart.offering.providerId)
+            const customer = facts.customer
+            const provider = facts.provider
             const intermediary =
-              contractModel === "UV" && cart.offering.intermediaryId !== null
-                ? yield* organization(cart.offering.intermediaryId)
+              contractModel === "UV" && offering.intermediaryId !== null
+                ? (facts.intermediary ??
+                  (yield* Effect.die(new Error(`organization ${offering.intermediaryId} does not exist`))))
                 : null
             const order = new Order({
               id: orderId,
@@ -531,7 +627,7 @@ export class Ordering extends Context.Service<
               total: eligibility.cartTotal,
               deadline: decisionDeadline(now),
               placedAt: now,
-              orderedBy: { accountId: viewer.account.id, name: displayName(viewer.account) },
+              orderedBy: { accountId: account.id, name: displayName(account) },
               customerId: customer.id,
               providerId: provider.id,
               intermediaryId: intermediary?.id ?? null,
@@ -547,7 +643,6 @@ export class Ordering extends Context.Service<
               reminderSentAt: null
             })
 
-            const defaultAddress = (yield* addresses.listByOrganization(customer.id)).find((a) => a.isDefault)
             const masterData: MasterData = {
               organizationId: customer.id,
               name: customer.name,
@@ -623,25 +718,34 @@ export class Ordering extends Context.Service<
               orderSummary: summary
             })
 
-            // Fresh random ids cannot collide with stored ones; if they ever did, it is a defect, not a user error.
-            yield* orders.insert(order).pipe(Effect.catchTag("OrderAlreadyExists", Effect.die))
-            yield* folders.insert(folder).pipe(Effect.catchTag("ContractFolderAlreadyExists", Effect.die))
-            yield* audit(viewer.actor, "order.placed", null, order)
-            yield* enqueue({
-              _tag: "OrderPlaced",
-              ...person(viewer.account),
-              ...orderFields(order),
-              audience: "customer",
-              deadline: order.deadline
-            })
-            for (const to of yield* partyRecipients(order))
-              yield* enqueue({
-                _tag: "OrderPlaced",
-                ...person(to),
-                ...orderFields(order),
-                audience: "actingParty",
-                deadline: order.deadline
-              })
+            // The writes do not depend on each other: over a remote database they are sent together. The outbox
+            // messages keep their order (customer first), as the dispatcher sends them in the order written.
+            yield* Effect.all(
+              [
+                // Fresh random ids cannot collide with stored ones; if they ever did, it is a defect, not a user error.
+                orders.insert(order).pipe(Effect.catchTag("OrderAlreadyExists", Effect.die)),
+                folders.insert(folder).pipe(Effect.catchTag("ContractFolderAlreadyExists", Effect.die)),
+                audit(viewer.actor, "order.placed", null, order),
+                Effect.gen(function* () {
+                  yield* enqueue({
+                    _tag: "OrderPlaced",
+                    ...person(account),
+                    ...orderFields(order),
+                    audience: "customer",
+                    deadline: order.deadline
+                  })
+                  for (const to of recipients)
+                    yield* enqueue({
+                      _tag: "OrderPlaced",
+                      ...person(to),
+                      ...orderFields(order),
+                      audience: "actingParty",
+                      deadline: order.deadline
+                    })
+                })
+              ],
+              { concurrency: "unbounded", discard: true }
+            )
             return orderView(order, viewer.actor, now)
           })
         )

@@ -229,7 +229,8 @@ const personaFor: Record<string, Persona> = {
 }
 
 describe("order workflow properties", () => {
-  it("random action sequences never leave the table, change the price, leave a terminal status or decide after the deadline", () => {
+  /** Runs the property; returns the statuses the runs ended in. */
+  const runSequences = (parameters: { readonly numRuns: number; readonly seed?: number }) => {
     const reached = new Set<OrderStatus>()
     fc.assert(
       fc.property(
@@ -275,9 +276,18 @@ describe("order workflow properties", () => {
             assert.strictEqual(order.history[i]!.from, order.history[i - 1]!.to)
         }
       ),
-      { numRuns: 300 }
+      parameters
     )
-    // The property says little if the runs never got anywhere: every end state must have been reached.
+    return reached
+  }
+
+  it("random action sequences never leave the table, change the price, leave a terminal status or decide after the deadline", () => {
+    runSequences({ numRuns: 300 })
+  })
+
+  it("the sequences of the property reach every end state (fixed seed, so the check cannot flake)", () => {
+    // The property says little if the runs never got anywhere: with this seed, every end state is reached.
+    const reached = runSequences({ numRuns: 300, seed: 20261127 })
     for (const end of [
       "ordered",
       "rejectedByProviderDV",

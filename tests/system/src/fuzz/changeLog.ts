@@ -50,4 +50,6 @@ export const writesBetween = (
   before: ReadonlyMap<string, number>,
   after: ReadonlyMap<string, number>
 ): ReadonlyArray<string> =>
-  [...after].flatMap(([table, n]) => (n !== (before.get(table) ?? 0) ? [`${table} +${n - (before.get(table) ?? 0)}`] : []))
+  [...after].flatMap(([table, n]) =>
+    n !== (before.get(table) ?? 0) ? [`${table} +${n - (before.get(table) ?? 0)}`] : []
+  )

@@ -19,7 +19,11 @@ interface OpenApiDocument {
         Record<
           string,
           {
-            readonly parameters?: ReadonlyArray<{ readonly name: string; readonly in: string; readonly schema?: JsonSchema }>
+            readonly parameters?: ReadonlyArray<{
+              readonly name: string
+              readonly in: string
+              readonly schema?: JsonSchema
+            }>
             readonly requestBody?: { readonly content: Readonly<Record<string, { readonly schema: JsonSchema }>> }
           }
         >
@@ -58,6 +62,7 @@ export type Mutation =
   | "notJson"
   | "noBody"
   | "wrongMediaType"
+  | "wrongMethod"
 
 /** A request as the fuzzer sends it, and how it came to be (for the report of a failure). */
 export interface FuzzRequest {
@@ -74,7 +79,7 @@ type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly 
 /** Every position in a JSON value (its own root included), as key paths. */
 const pathsOf = (value: Json, prefix: ReadonlyArray<string | number> = []): Array<ReadonlyArray<string | number>> => {
   const out: Array<ReadonlyArray<string | number>> = [prefix]
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...prefix, i])))
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) out.push(...pathsOf(v, [...prefix, i]))
   else if (value !== null && typeof value === "object")
     for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v as Json, [...prefix, k]))
   return out
@@ -205,7 +210,9 @@ const mutateBody = (
       return plain(spliceIntoObject(json, pick, pollution[pick % pollution.length]!))
     case "duplicateKeys": {
       const key = paths.find((p) => p.length === 1)?.[0]
-      return plain(key === undefined ? json : spliceIntoObject(json, 0, `${JSON.stringify(String(key))}:${JSON.stringify(other)}`))
+      return plain(
+        key === undefined ? json : spliceIntoObject(json, 0, `${JSON.stringify(String(key))}:${JSON.stringify(other)}`)
+      )
     }
     case "extremeNumbers":
       return plain(
@@ -218,6 +225,8 @@ const mutateBody = (
       return plain([text, "{", "[1,", '{"a":}', "null", "[]", "123", '"text"', "undefined", "NaN"][pick % 10]!)
     case "noBody":
       return { body: undefined, contentType: pick % 2 === 0 ? "application/json" : undefined }
+    case "wrongMethod":
+      return plain(json)
     case "wrongMediaType":
       return {
         body: json,
@@ -247,7 +256,8 @@ const mutations: ReadonlyArray<Mutation> = [
   "extremeNumbers",
   "notJson",
   "noBody",
-  "wrongMediaType"
+  "wrongMediaType",
+  "wrongMethod"
 ]
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
@@ -267,7 +277,9 @@ export interface Identities {
 
 /** Header values as bytes on the wire: printable ASCII and the Latin-1 upper half (not UTF-8 on its own). */
 const headerText = fc.string({
-  unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff })).map((c) => String.fromCharCode(c)),
+  unit: fc
+    .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff }))
+    .map((c) => String.fromCharCode(c)),
   maxLength: 60
 })
 
@@ -307,13 +319,18 @@ const hintsFor =
     if (name === "postalcode") return fc.stringMatching(/^[0-9]{5}$/u)
     if (name === "phone") return fc.constantFrom("+49 89 1234", "0911 123456")
     if (name.startsWith("valid") || name.endsWith("from") || name.endsWith("at"))
-      return fc.date({ min: new Date("2000-01-01"), max: new Date("2035-01-01"), noInvalidDate: true }).map((d) => d.toISOString())
+      return fc
+        .date({ min: new Date("2000-01-01"), max: new Date("2035-01-01"), noInvalidDate: true })
+        .map((d) => d.toISOString())
     return undefined
   }
 
 const queryValue = (schema: JsonSchema, definitions: Definitions) =>
   fc.oneof(
-    { weight: 3, arbitrary: fromSchema(schema, definitions).map((v) => (typeof v === "string" ? v : JSON.stringify(v))) },
+    {
+      weight: 3,
+      arbitrary: fromSchema(schema, definitions).map((v) => (typeof v === "string" ? v : JSON.stringify(v)))
+    },
     { weight: 2, arbitrary: fuzzText },
     { weight: 1, arbitrary: fc.constantFrom("0", "-5", "201", "1e3", "NaN", "", "%%%", "a".repeat(3000), "true") }
   )
@@ -387,13 +404,18 @@ export const requestArbitrary = (
       for (const [name, v] of query) if (v !== undefined) search.append(name, v)
       const qs = search.toString()
       const { body, contentType } = mutateBody(valid as Json, mutation, pick, other as Json, text)
-      const sendsBody = op.method !== "GET" && op.method !== "HEAD"
+      // A method the route does not have (HEAD is left out: its answer has no body to check).
+      const method =
+        mutation === "wrongMethod"
+          ? (["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter((m) => m !== op.method)[pick % 5] ?? "PUT")
+          : op.method
+      const sendsBody = method !== "GET" && method !== "HEAD"
       const headers: Record<string, string> = { ...extraHeaders, ...auth }
       if (sendsBody && contentType !== undefined && contentType !== "") headers["content-type"] = contentType
       return {
         operation: `${op.method} ${op.path}`,
         mutation,
-        method: op.method,
+        method,
         path: qs === "" ? path : `${path}?${qs}`,
         headers,
         body: sendsBody ? body : undefined

@@ -47,7 +47,7 @@ const oddText = fc.oneof(
     "<script>alert(1)</script>",
     "../../etc/passwd",
     "%00",
-    "${jndi:ldap://x}",
+    "\u0024{jndi:ldap://x}",
     "null",
     "true",
     "0",
@@ -123,7 +123,10 @@ export const fromSchema = (
       const min = schema.minItems ?? 0
       const max = Math.min(schema.maxItems ?? min + 3, min + 6)
       if (schema.prefixItems) return fc.tuple(...schema.prefixItems.map(next))
-      return fc.array(schema.items ? next(schema.items) : fc.jsonValue({ maxDepth: 2 }), { minLength: min, maxLength: max })
+      return fc.array(schema.items ? next(schema.items) : fc.jsonValue({ maxDepth: 2 }), {
+        minLength: min,
+        maxLength: max
+      })
     }
     case "object": {
       const properties = schema.properties ?? {}
@@ -131,7 +134,9 @@ export const fromSchema = (
       const record: Record<string, fc.Arbitrary<unknown>> = {}
       for (const [key, value] of Object.entries(properties)) {
         const hinted = hint(key, value)
-        record[key] = hinted ? fc.oneof({ weight: 3, arbitrary: hinted }, { weight: 1, arbitrary: next(value) }) : next(value)
+        record[key] = hinted
+          ? fc.oneof({ weight: 3, arbitrary: hinted }, { weight: 1, arbitrary: next(value) })
+          : next(value)
       }
       const requiredKeys = Object.keys(properties).filter((k) => required.has(k))
       return fc.record(record, { requiredKeys })

@@ -164,8 +164,6 @@ const operatorGate = (actor: Actor): Outcome | undefined => {
   return actor.kind === "operator" ? undefined : unauthenticated
 }
 
-const orgOf = (m: Model, id: string): OrgKey => orgKeys.find((k) => m.orgIds[k] === id)!
-
 // ---------------------------------------------------------------------------------------------------------
 // Comparing
 
@@ -778,9 +776,26 @@ class ViewOrder extends Base {
     expectOutcome(what, answer, expected)
     if (answer.status === 200 && isAccount(gate)) {
       checkOrderJson(m, what, answer.body, order)
+      // DOMAIN §8: the price stays identical in the contract folder.
+      const folder = await api(r)("GET", `/orders/${order.id}/contract-folder`, { token: tokenOf(m, actor) })
+      expectOutcome(`${what}: the contract folder`, folder, { status: 200 })
+      const priceDoc = (folder.body.items as ReadonlyArray<{ id: string; kind: string }>).find(
+        (d) => d.kind === "price"
+      )
+      if (!priceDoc) throw new Disagreement(`${what}: the contract folder has no price document`)
+      const price = await api(r)("GET", `/orders/${order.id}/contract-folder/${priceDoc.id}`, {
+        token: tokenOf(m, actor)
+      })
+      expectOutcome(`${what}: the price document`, price, { status: 200 })
+      if (price.body.total?.amountCents !== order.totalCents)
+        throw new Disagreement(
+          `${what}: the contract folder's price ${JSON.stringify(price.body.total)}, the model ${order.totalCents}`
+        )
       sameSet(
         `${what}: allowedActions`,
-        (answer.body.allowedActions as ReadonlyArray<{ action: string; to: string }>).map((a) => `${a.action}->${a.to}`),
+        (answer.body.allowedActions as ReadonlyArray<{ action: string; to: string }>).map(
+          (a) => `${a.action}->${a.to}`
+        ),
         allowedFor(m, gate, order)
       )
     }
@@ -803,7 +818,9 @@ class ReassignMainAdmin extends Base {
   async act(m: Model, r: Real) {
     const actor: Actor = this.actor.kind === "fitting" ? { kind: "operator" } : resolve(m, this.actor)
     const inOrg = m.accounts.filter((a) => a.org === this.org)
-    const target = this.target.near ? inOrg[this.target.n % inOrg.length]! : m.accounts[this.target.n % m.accounts.length]!
+    const target = this.target.near
+      ? inOrg[this.target.n % inOrg.length]!
+      : m.accounts[this.target.n % m.accounts.length]!
     let expected: Outcome = operatorGate(actor) ?? { status: 200 }
     if (expected.status === 200) {
       if (target.org !== this.org || target.status === "deleted") expected = refuse(404, "AccountNotFound")
@@ -813,7 +830,11 @@ class ReassignMainAdmin extends Base {
       token: tokenOf(m, actor),
       body: { accountId: target.id, reason: "Wechsel der Behördenleitung" }
     })
-    expectOutcome(`${this} to ${target.id} (${target.org}, ${target.status}) by ${describeActor(actor)}`, answer, expected)
+    expectOutcome(
+      `${this} to ${target.id} (${target.org}, ${target.status}) by ${describeActor(actor)}`,
+      answer,
+      expected
+    )
     if (answer.status === 200) for (const a of m.accounts) if (a.org === this.org) a.mainAdmin = a === target
     return answer
   }
@@ -924,7 +945,13 @@ const placeOrderArb = fc
 /** Every command; the order workflow is listed several times so that sequences reach its later states. */
 export const commandArbs: Array<fc.Arbitrary<Cmd>> = [
   fc.tuple(actorArb, fc.nat(63)).map(([a, mask]) => new Invite(a, mask)),
-  fc.tuple(fc.nat(), fc.boolean(), fc.boolean()).map(([t, pending, older]) => new AcceptInvitation(t, pending, older)),
+  fc
+    .tuple(
+      fc.nat(),
+      fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      fc.boolean()
+    )
+    .map(([t, pending, older]) => new AcceptInvitation(t, pending, older)),
   fc
     .tuple(
       actorArb,
@@ -942,9 +969,7 @@ export const commandArbs: Array<fc.Arbitrary<Cmd>> = [
   transitionArb,
   transitionArb,
   fc.tuple(actorArb, fc.nat()).map(([a, o]) => new ViewOrder(a, o)),
-  fc
-    .tuple(actorArb, fc.constantFrom(...orgKeys), targetArb)
-    .map(([a, org, t]) => new ReassignMainAdmin(a, org, t)),
+  fc.tuple(actorArb, fc.constantFrom(...orgKeys), targetArb).map(([a, org, t]) => new ReassignMainAdmin(a, org, t)),
   fc.nat().map((t) => new Login(t)),
   fc.constant(new PassDeadlines()),
   actorArb.map((a) => new Sweep(a))
