@@ -34,9 +34,9 @@ import { emit, fixed, int, isQuick, machineLine, median, ratio, secondsSince, ty
 
 const started = performance.now()
 const quick = isQuick()
-const batches = quick ? 15 : 40
+const batches = quick ? 15 : 25
 const batchSize = 20_000
-const writes = quick ? 1_000 : 3_000
+const writes = quick ? 1_000 : 2_000
 
 const customer = "org_customer" as OrganizationId
 const provider = "org_provider" as OrganizationId

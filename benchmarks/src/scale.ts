@@ -45,7 +45,7 @@ const levels = [
 const rounds = quick ? 1 : 2
 const load = { connections: 50, warmupSeconds: 1, seconds: 3 }
 // One request at a time: its own time, without the queue 50 connections build on 2 cores. Pooled over rounds.
-const aloneRequests = 250
+const aloneRequests = 200
 const log = (line: string) => process.stderr.write(`[scale] ${line}\n`)
 
 interface Level {

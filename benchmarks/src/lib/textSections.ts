@@ -79,7 +79,7 @@ export const parseEligibility = (stdout: string): Parsed => {
           : name.startsWith("p99")
             ? `p99 ${fixed(index.p99, 2)} µs`
             : t
-      return { name: `eligibility check ${name}`, met, detail: measured }
+      return { name: `eligibility: ${name}`, met, detail: measured }
     })
   if (differ)
     targets.push({

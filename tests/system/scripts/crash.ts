@@ -7,7 +7,8 @@ import { killAll } from "../src/server.ts"
  * Exits 1 when anything acknowledged was lost or the database, the audit chains or the outbox disagree.
  */
 const { values } = parseArgs({
-  allowPositionals: true,
+  // `pnpm --filter … <script> -- --flag` hands the script a leading "--".
+  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--")),
   options: {
     kills: { type: "string", default: "3" },
     concurrency: { type: "string", default: "4" },

@@ -9,7 +9,8 @@ import type { StorageKind } from "../src/portal.ts"
  * --storage libsql --seed 42`. Prints how often each command met each answer.
  */
 const { values } = parseArgs({
-  allowPositionals: true,
+  // `pnpm --filter … <script> -- --flag` hands the script a leading "--".
+  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--")),
   options: {
     runs: { type: "string", default: "1000" },
     storage: { type: "string", default: "memory" },

@@ -7,7 +7,8 @@ import { killAll } from "../src/server.ts"
  * Exits 1 unless the server sheds the excess with 429/503, keeps its memory bounded and serves normally afterwards.
  */
 const { values } = parseArgs({
-  allowPositionals: true,
+  // `pnpm --filter … <script> -- --flag` hands the script a leading "--".
+  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--")),
   options: {
     seconds: { type: "string", default: "30" },
     factor: { type: "string", default: "2" },

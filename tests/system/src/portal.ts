@@ -28,10 +28,16 @@ export type LinkKind = "RegistrationConfirmationLink" | "Invitation" | "Password
 export const operatorEmail = "betrieb@portal.system-test"
 export const operatorPassword = "ein-langes-betreiber-passwort-fuer-systemtests"
 
+/**
+ * The instant every in-process portal starts at, so that date-bound rules (the procurement thresholds' validity,
+ * deadlines across month ends) do not change with the day the tests run; time then passes as it really does.
+ */
+export const portalEpoch = "2026-11-27T09:00:00.000Z"
+
 /** A clock the tests move forward (deadlines, session lifetimes); sleeping stays real. */
 const shiftableClock = () => {
-  const offset = { millis: 0 }
   const real = Clock.Clock.defaultValue()
+  const offset = { millis: Date.parse(portalEpoch) - real.currentTimeMillisUnsafe() }
   const now = () => real.currentTimeMillisUnsafe() + offset.millis
   const clock: Clock.Clock = {
     currentTimeMillisUnsafe: now,

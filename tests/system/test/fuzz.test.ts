@@ -1,51 +1,17 @@
-import { Duration } from "effect"
 import { describe, expect, it } from "vitest"
 import { describeFinding, fuzz } from "../src/fuzz/fuzzer.ts"
-import { inProcess } from "../src/http.ts"
-import { populate } from "../src/populated.ts"
-import { makePortal, operatorEmail, operatorPassword, type StorageKind } from "../src/portal.ts"
-import { password, world } from "../src/world.ts"
+import { fuzzTarget } from "../src/fuzz/setup.ts"
+import type { StorageKind } from "../src/portal.ts"
 
 /** Requests per storage in CI; `SYSTEM_FUZZ_REQUESTS=100000` for longer local runs. */
 const requests = (storage: StorageKind) =>
   Number(process.env.SYSTEM_FUZZ_REQUESTS ?? (storage === "memory" ? 6_000 : 4_000))
 const seed = Number(process.env.SYSTEM_SEED ?? 20_261_127)
 
-// Limits high enough that the fuzzer reaches the body checks behind them; the limits themselves answer 429
-// problems, which the route suite proves.
-const generous = { limit: 1_000_000, window: Duration.hours(1) }
-const rateLimits = Object.fromEntries(
-  ["login", "passwordReset", "registration", "resendConfirmation", "invitation"].map((k) => [
-    k,
-    { perAddress: generous, perClient: generous }
-  ])
-)
-
-const setUp = async (storage: StorageKind) => {
-  const portal = await makePortal({ storage, app: { rateLimits } })
-  const w = world({
-    target: inProcess(portal.fetch),
-    mailedToken: portal.mailedToken,
-    operator: { email: operatorEmail, password: operatorPassword }
-  })
-  const populated = await populate(w)
-  const identities = async () => {
-    const tokens: Record<string, string> = {}
-    for (const [holder, who] of Object.entries(populated.people)) {
-      const answer = await w.api("POST", "/auth/login", {
-        body: { email: who.email, password: holder === "operator" ? operatorPassword : password }
-      })
-      if (answer.status === 200) tokens[holder] = answer.body.session.token
-    }
-    return { tokens, ids: populated.allIds, origin: "http://localhost" }
-  }
-  return { portal, populated, identities }
-}
-
 describe("fuzzing from the OpenAPI document", () => {
   for (const storage of ["memory", "libsql"] as const)
     it(`${storage}: every route, with bodies, parameters and headers generated from its schemas and then broken, never answers 5xx, answers every refusal as problem+json, and a refused request changes nothing`, async () => {
-      const { portal, identities } = await setUp(storage)
+      const { portal, identities } = await fuzzTarget(storage)
       try {
         const report = await fuzz(portal, identities, { count: requests(storage), seed })
         if (process.env.SYSTEM_STATS)
@@ -70,7 +36,7 @@ describe("fuzzing from the OpenAPI document", () => {
     }, 600_000)
 
   it("the fuzzer's checks can fail: a 5xx, an error that is no problem document and a refusal that wrote are reported", async () => {
-    const { portal, populated, identities } = await setUp("libsql")
+    const { portal, populated, identities } = await fuzzTarget("libsql")
     try {
       // A portal with three planted defects.
       const broken = async (request: Request): Promise<Response> => {
