@@ -30,7 +30,7 @@ import {
 } from "@cloudportal/core"
 import { createClient } from "@libsql/client"
 import { DateTime, Result } from "effect"
-import { emit, fixed, int, isQuick, machineLine, median, ratio, secondsSince, type Target } from "./lib/report.ts"
+import { emit, fixed, int, isQuick, machineLine, median, ratio, secondsSince } from "./lib/report.ts"
 
 const started = performance.now()
 const quick = isQuick()
@@ -192,14 +192,6 @@ const writeRate = writes / ((performance.now() - writeStart) / 1000)
 client.close()
 rmSync(directory, { recursive: true, force: true })
 
-const targets: Array<Target> = [
-  {
-    name: "a decision costs under 1 % of the write it leads to (pure rules are never the bottleneck)",
-    met: acceptedRate >= 100 * writeRate,
-    detail: `${ratio(acceptedRate / writeRate)} decisions per compare-and-set write`
-  }
-]
-
 emit({
   id: "decisions",
   title: "Core decisions in process: order transitions",
@@ -248,9 +240,10 @@ emit({
     allowedActions_per_s: listedRate,
     cas_write_per_s: writeRate
   },
-  targets,
+  targets: [],
   notes: [
     `${batches} batches of ${int(batchSize)} calls each after a warm-up batch; an accepted decision builds the next \`Order\` (Schema-validated) and its history entry.`,
+    "No target of its own: the last column says how many decisions fit in the time of the write one of them leads to.",
     `machine: ${machineLine()}`
   ],
   seconds: secondsSince(started)

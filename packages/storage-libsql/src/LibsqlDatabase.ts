@@ -106,6 +106,8 @@ export class LibsqlDatabase extends Context.Service<
     ) => Effect.Effect<A, E | StorageError>
     /** Runs the effect in one write transaction, or joins the one in progress. */
     readonly transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageError, R>
+    /** Empties the write-ahead log into the database file (files only); call outside a transaction. */
+    readonly truncateLog: Effect.Effect<void, StorageError>
   }
 >()("@cloudportal/storage-libsql/LibsqlDatabase") {}
 
@@ -159,11 +161,29 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
     CurrentTransactions.use((inProgress) => {
       const joined = inProgress.get(client)
       if (joined) return attempt(operation, joined.db, query, onConstraint)
-      return serialized(attempt(operation, clientDb, query, onConstraint))
+      return serialized(
+        attempt(
+          operation,
+          clientDb,
+          async (db) => {
+            if (secureDelete) await client.execute(secureDelete)
+            return query(db)
+          },
+          onConstraint
+        )
+      )
     })
 
+  // Secrets at rest: a sent mail's link token is redacted in the outbox; with secure_delete the bytes it
+  // replaces are overwritten instead of lingering in freed pages. The setting belongs to the connection, and
+  // the client hands out connections per transaction, so every write sets it on the one it uses.
+  const secureDelete = kind === "file" ? "PRAGMA secure_delete = ON" : undefined
   const begin = Effect.tryPromise({
-    try: () => client.transaction("write"),
+    try: async () => {
+      const tx = await client.transaction("write")
+      if (secureDelete) await tx.execute(secureDelete)
+      return tx
+    },
     catch: (cause) => new StorageError({ operation: "transaction.begin", cause })
   }).pipe(Effect.tap((tx) => Effect.sync(() => (open = tx))))
   const commit = (tx: Transaction) =>
@@ -192,7 +212,22 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
       return serialized(run)
     })
 
-  return { client, kind, read, write, transaction }
+  /**
+   * Moves the write-ahead log into the database file and empties it, so that old page images (a redacted
+   * token, say) do not stay in the log file. Outside any transaction; a no-op except on files.
+   */
+  const truncateLog = Effect.suspend(() =>
+    kind === "file"
+      ? serialized(
+          Effect.tryPromise({
+            try: () => client.execute("PRAGMA wal_checkpoint(TRUNCATE)"),
+            catch: (cause) => new StorageError({ operation: "wal_checkpoint", cause })
+          })
+        ).pipe(Effect.asVoid)
+      : Effect.void
+  )
+
+  return { client, kind, read, write, transaction, truncateLog }
 }
 
 const execute = (client: Client, sql: string) =>

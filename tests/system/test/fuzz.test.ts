@@ -27,8 +27,9 @@ describe("fuzzing from the OpenAPI document", () => {
         expect(report.sent).toBeGreaterThanOrEqual(requests(storage) * 0.95)
         // The write detection is live: accepted requests that changed something were seen as writes.
         expect(report.acceptedWrites).toBeGreaterThan(0)
-        // Every operation of the document was fuzzed.
-        const neglected = [...report.byOperation].filter(([, n]) => n < 10).map(([op]) => op)
+        // Every operation of the document was fuzzed, each at least a quarter of its fair share.
+        const minimum = Math.max(1, Math.floor(report.sent / report.byOperation.size / 4))
+        const neglected = [...report.byOperation].filter(([, n]) => n < minimum).map(([op]) => op)
         expect(neglected).toEqual([])
       } finally {
         await portal.close()

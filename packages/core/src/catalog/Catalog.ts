@@ -177,9 +177,13 @@ export class Catalog extends Context.Service<
           offeringId,
           version
         })
-        yield* viewer(actor)
+        const v = yield* viewer(actor)
+        // A withdrawn offering is hidden with all its versions, as `get` hides it: customers keep the version
+        // they ordered in their contract folder.
+        const latest = yield* offerings.getLatest(ref.offeringId)
         const offering = yield* offerings.getVersion(ref.offeringId, ref.version)
-        if (!offering) return yield* new OfferingNotFound({ offeringId: ref.offeringId, version: ref.version })
+        if (!offering || !latest || !visible(latest, v))
+          return yield* new OfferingNotFound({ offeringId: ref.offeringId, version: ref.version })
         return offering
       }, Effect.provideContext(context))
 

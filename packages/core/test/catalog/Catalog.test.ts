@@ -192,6 +192,13 @@ describe("catalog", () => {
       assert.deepStrictEqual(ids(yield* catalog.use((c) => c.list(operator))), [shown.id, hidden.id].sort())
       assert.strictEqual((yield* Effect.flip(catalog.use((c) => c.get(customer, hidden.id))))._tag, "OfferingNotFound")
       assert.strictEqual((yield* catalog.use((c) => c.get(manager, hidden.id))).id, hidden.id)
+      // Its versions are hidden the same way: a withdrawn offering does not leak through its version history.
+      assert.strictEqual(
+        (yield* Effect.flip(catalog.use((c) => c.getVersion(customer, hidden.id, 1))))._tag,
+        "OfferingNotFound"
+      )
+      assert.strictEqual((yield* catalog.use((c) => c.getVersion(manager, hidden.id, 1))).id, hidden.id)
+      assert.strictEqual((yield* catalog.use((c) => c.getVersion(operator, hidden.id, 1))).id, hidden.id)
     }).pipe(Effect.provide(worldLayer()))
   )
 

@@ -5,7 +5,7 @@ import { fromJson, toJson } from "../internal/json.ts"
 import { placeholders, prepared } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
-import { LibsqlDatabase } from "../LibsqlDatabase.ts"
+import { CurrentTransactions, LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type OutboxMessageRow, outboxMessages } from "../schema/outbox-messages.ts"
 
 const NotificationJson = Schema.toCodecJson(Notification)
@@ -39,7 +39,7 @@ const addMessage = prepared((db) => db.insert(outboxMessages).values(placeholder
 export const layer: Layer.Layer<Outbox, never, LibsqlDatabase> = Layer.effect(
   Outbox,
   Effect.gen(function* () {
-    const { read, write } = yield* LibsqlDatabase
+    const { read, write, truncateLog } = yield* LibsqlDatabase
     return Outbox.of({
       add: (message) =>
         write("Outbox.add", async (db) => {
@@ -63,7 +63,14 @@ export const layer: Layer.Layer<Outbox, never, LibsqlDatabase> = Layer.effect(
             .insert(outboxMessages)
             .values(storable(outboxMessages, toRow(message)))
             .onConflictDoUpdate({ target: outboxMessages.id, set: changes })
-        }),
+        }).pipe(
+          // A settled message was redacted: push the old page images, token included, out of the log file.
+          Effect.tap(() =>
+            message.status === "pending"
+              ? Effect.void
+              : CurrentTransactions.use((open) => (open.size === 0 ? truncateLog : Effect.void))
+          )
+        ),
       get: (id) =>
         read("Outbox.get", async (db) => {
           const [row] = await db.select().from(outboxMessages).where(eq(outboxMessages.id, id))
