@@ -5,7 +5,7 @@ import { runOverload } from "../src/overload.ts"
  * Kept out of CI until it can pass (SYSTEM_OVERLOAD=1 runs it): neither the adapter nor the node server sheds load
  * yet. At twice the sustainable rate every request is accepted and queued, latency grows to the client's timeout
  * and requests go unanswered, where a 503 (or 429) with Retry-After should have turned the excess away. What is
- * missing and where it belongs: tests/system/RELIABILITY.md, "Overload".
+ * missing and where it belongs: docs/RELIABILITY.md, "Overload".
  */
 const enabled = process.env.SYSTEM_OVERLOAD === "1"
 
