@@ -47,6 +47,8 @@ export interface ServerConfig {
   /** The first operator account, created on start if missing (production). */
   readonly operator: { readonly email: string; readonly password: Redacted.Redacted<string> } | undefined
   readonly trustProxy: boolean
+  /** Load shedding: requests in flight beyond this answer 503 with Retry-After at once. */
+  readonly maxInFlight: number
   readonly dispatchInterval: Duration.Duration
   readonly sweepInterval: Duration.Duration
   /** How long a shutdown waits for requests in flight before it closes their connections. */
@@ -70,6 +72,7 @@ export const defaults = {
   HOST: "127.0.0.1",
   PORT: 8787,
   DATABASE_URL: "./data/cloudportal.db",
+  CLOUDPORTAL_MAX_IN_FLIGHT: 64,
   CLOUDPORTAL_DISPATCH_INTERVAL: "5 seconds",
   CLOUDPORTAL_SWEEP_INTERVAL: "5 minutes",
   CLOUDPORTAL_SHUTDOWN_TIMEOUT: "10 seconds",
@@ -247,6 +250,14 @@ export const loadConfig = (env: Environment, cwd: string): ConfigResult => {
     operator = { email: operatorEmail ?? "", password: Redacted.make(operatorPassword ?? "") }
   }
 
+  const rawMaxInFlight = text("CLOUDPORTAL_MAX_IN_FLIGHT")
+  let maxInFlight: number = defaults.CLOUDPORTAL_MAX_IN_FLIGHT
+  if (rawMaxInFlight !== undefined) {
+    const parsed = Number(rawMaxInFlight)
+    if (Number.isSafeInteger(parsed) && parsed >= 1) maxInFlight = parsed
+    else problem("CLOUDPORTAL_MAX_IN_FLIGHT", `must be a whole number of at least 1, got "${rawMaxInFlight}"`)
+  }
+
   const config: ServerConfig = {
     production,
     host,
@@ -260,6 +271,7 @@ export const loadConfig = (env: Environment, cwd: string): ConfigResult => {
     demo: seedDemo ? { password: demoPassword } : undefined,
     operator,
     trustProxy: flag("CLOUDPORTAL_TRUST_PROXY", false),
+    maxInFlight,
     dispatchInterval: duration("CLOUDPORTAL_DISPATCH_INTERVAL"),
     sweepInterval: duration("CLOUDPORTAL_SWEEP_INTERVAL"),
     shutdownTimeout: duration("CLOUDPORTAL_SHUTDOWN_TIMEOUT")

@@ -86,6 +86,7 @@ export const startServer = async (config: ServerConfig): Promise<RunningServer> 
       dev: !config.production,
       ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
       trustProxy: config.trustProxy,
+      maxInFlight: config.maxInFlight,
       clientAddress: (c) => getConnInfo(c).remote.address
     })
     const fetch = async (request: Request, env: unknown) => {

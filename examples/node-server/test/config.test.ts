@@ -134,6 +134,7 @@ describe("configuration from the environment", () => {
         RESEND_API_KEY: "re_123",
         CLOUDPORTAL_SWEEP_INTERVAL: "-5 minutes",
         CLOUDPORTAL_TRUST_PROXY: "vielleicht",
+        CLOUDPORTAL_MAX_IN_FLIGHT: "0",
         CLOUDPORTAL_DEMO_PASSWORD: "zu kurz"
       },
       "/srv/app"
@@ -146,6 +147,7 @@ describe("configuration from the environment", () => {
         "CLOUDPORTAL_MAIL_FROM",
         "CLOUDPORTAL_SWEEP_INTERVAL",
         "CLOUDPORTAL_TRUST_PROXY",
+        "CLOUDPORTAL_MAX_IN_FLIGHT",
         "CLOUDPORTAL_DEMO_PASSWORD"
       ].sort()
     )

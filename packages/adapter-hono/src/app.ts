@@ -67,6 +67,25 @@ export const createApp = (runtime: CoreRuntime, appOptions: AppOptions = {}) => 
   const api = apiRoutes(deps)
   const app = new Hono()
 
+  // Load shedding first: a request turned away costs almost nothing, and the ones let in keep their latency.
+  let inFlight = 0
+  app.use("*", async (c, next) => {
+    if (inFlight >= options.maxInFlight) {
+      const response = adapterProblemResponse(
+        c,
+        "Overloaded",
+        "Zu viele gleichzeitige Anfragen, bitte gleich erneut versuchen / too many requests in flight, retry shortly"
+      )
+      response.headers.set("retry-after", "1")
+      return response
+    }
+    inFlight++
+    try {
+      await next()
+    } finally {
+      inFlight--
+    }
+  })
   app.use("*", securityHeaders)
   app.use(
     "*",

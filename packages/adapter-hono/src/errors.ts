@@ -207,7 +207,8 @@ export const adapterProblems = {
   RouteNotFound: { status: 404, title: { de: "Nicht gefunden", en: "Not found" } },
   PayloadTooLarge: { status: 413, title: { de: "Anfrage zu groß", en: "Payload too large" } },
   InternalError: { status: 500, title: { de: "Interner Fehler", en: "Internal error" } },
-  NotImplemented: { status: 501, title: { de: "Noch nicht verfügbar", en: "Not implemented" } }
+  NotImplemented: { status: 501, title: { de: "Noch nicht verfügbar", en: "Not implemented" } },
+  Overloaded: { status: 503, title: { de: "Vorübergehend überlastet", en: "Temporarily overloaded" } }
 } as const satisfies Record<string, { readonly status: number; readonly title: Title }>
 
 export type AdapterProblemCode = keyof typeof adapterProblems

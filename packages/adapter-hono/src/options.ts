@@ -62,6 +62,11 @@ export interface AppOptions {
   readonly rateLimits?: Partial<RateLimitRules>
   /** Largest request body in bytes (default 1 MiB); larger ones answer 413. */
   readonly bodyLimitBytes?: number
+  /**
+   * Load shedding: at most this many requests in flight in this app instance; the next one answers at once
+   * with 503 `Overloaded` and `Retry-After`, instead of waiting in an unbounded queue (default: no limit).
+   */
+  readonly maxInFlight?: number
   /** Trust the first hop of `X-Forwarded-For` as the client address (only behind a proxy that sets it). */
   readonly trustProxy?: boolean
   /**
@@ -80,6 +85,7 @@ export interface ResolvedOptions {
   readonly oidc: OidcOptions | undefined
   readonly rateLimits: RateLimitRules
   readonly bodyLimitBytes: number
+  readonly maxInFlight: number
   readonly trustProxy: boolean
   readonly clientAddress: ((c: Context) => string | undefined) | undefined
 }
@@ -98,6 +104,7 @@ export const resolveOptions = (options: AppOptions = {}): ResolvedOptions => ({
   oidc: options.oidc,
   rateLimits: { ...defaultRateLimits, ...options.rateLimits },
   bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+  maxInFlight: options.maxInFlight ?? Number.POSITIVE_INFINITY,
   trustProxy: options.trustProxy ?? false,
   clientAddress: options.clientAddress
 })
