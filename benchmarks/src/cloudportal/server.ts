@@ -3,7 +3,7 @@
  * server as a child process on 127.0.0.1, and signed-in sessions to load it with.
  */
 import { execFile } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -41,7 +41,7 @@ export const seedDatabase = async (options: SeedOptions): Promise<SeededDatabase
   const file = join(directory, "cloudportal.db")
   const out = join(directory, "seed.json")
   const t0 = performance.now()
-  await promisify(execFile)(
+  const seeding = promisify(execFile)(
     process.execPath,
     [
       "--import",
@@ -60,10 +60,14 @@ export const seedDatabase = async (options: SeedOptions): Promise<SeededDatabase
     ],
     { cwd: benchmarks, maxBuffer: 64 * 2 ** 20 }
   )
+  await seeding.catch((error: unknown) => {
+    rmSync(directory, { recursive: true, force: true })
+    throw error
+  })
   const seconds = (performance.now() - t0) / 1000
   const seeded = JSON.parse(readFileSync(out, "utf8")) as Seeded
   const orderIds = readFileSync(seeded.orderIdsFile, "utf8").split("\n")
-  const { size } = await import("node:fs/promises").then((fs) => fs.stat(file))
+  const { size } = statSync(file)
   return {
     directory,
     file,
