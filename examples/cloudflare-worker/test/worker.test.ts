@@ -2,10 +2,10 @@ import { rmSync } from "node:fs"
 import { relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { defaultDemoPassword, demoAccounts } from "@cloudportal/core/demo"
+import { startSqld } from "@cloudportal/storage-libsql/testing"
 import { Miniflare } from "miniflare"
 import { describe, expect, it, onTestFinished } from "vitest"
 import { bundleWorker } from "../scripts/build.ts"
-import { startSqld } from "./support/sqld.ts"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 const password = "ein-sehr-langes-passwort-fuer-den-worker-test"

@@ -1,11 +1,11 @@
 import { fileURLToPath } from "node:url"
+import { type Sqld, startSqld } from "@cloudportal/storage-libsql/testing"
 import { Duration } from "effect"
 import { build, type Metafile } from "esbuild"
 import { Miniflare } from "miniflare"
 import type { Harness, LinkKind } from "../harness.ts"
 import { testPassword } from "../memoryHarness.ts"
 import { portalHeader } from "./protocol.ts"
-import { type Sqld, startSqld } from "./sqld.ts"
 
 const entry = fileURLToPath(new URL("./worker.ts", import.meta.url))
 
