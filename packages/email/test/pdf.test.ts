@@ -1,46 +1,22 @@
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { DateTime, Effect } from "effect"
+import { Effect } from "effect"
 import * as fc from "fast-check"
 import { decodePDFRawStream, PDFArray, PDFDocument, PDFName, PDFRawStream, PDFString } from "pdf-lib"
 import { DocumentRenderer, formatDe, Money, type OrderSummary } from "../src/internal/core.ts"
 import * as OrderSummaryPdf from "../src/pdf/OrderSummaryPdf.ts"
+import { fixedSummary } from "./workerd/summary.ts"
 
+// The workerd test's fixed order, with its own id, AGB version and one more configured property.
 const summary = (overrides: Partial<OrderSummary> = {}): OrderSummary => ({
+  ...fixedSummary,
   orderId: "ord_k3v9x2m7q1" as OrderSummary["orderId"],
-  placedAt: DateTime.makeUnsafe("2025-03-14T09:30:00Z"),
-  deadline: DateTime.makeUnsafe("2025-04-13T22:00:00Z"),
-  orderedBy: "Anna Muster",
-  customer: {
-    organizationId: "org_musterstadt" as OrderSummary["customer"]["organizationId"],
-    name: "Stadtverwaltung Musterstadt",
-    legalForm: "Körperschaft des öffentlichen Rechts",
-    administrativeLevel: "municipal",
-    federalState: "DE-BY",
-    defaultAddress: {
-      street: "Rathausplatz 1",
-      postalCode: "80331",
-      city: "München",
-      phone: "+49 89 1234567",
-      leitwegId: "09162000-1234512345-72"
-    }
-  },
-  offering: { name: { de: "Managed Kubernetes", en: "Managed Kubernetes" }, version: 4, provider: "Anbieter A GmbH" },
-  contractModel: "UV",
-  contractPartner: "govdigital eG",
-  pricePlan: { de: "Stufe M", en: "Tier M" },
-  quantity: 3,
-  total: Money.cents(1_234_567),
-  billing: "monthly",
   configuration: [
-    { key: "region", label: { de: "Rechenzentrum", en: "Data centre" }, value: "Frankfurt am Main" },
-    { key: "backup", label: { de: "Tägliche Sicherung", en: "Daily backup" }, value: true },
+    ...fixedSummary.configuration,
     { key: "nodes", label: { de: "Anzahl Knoten", en: "Nodes" }, value: 5 }
   ],
   termsVersion: "2025-01",
-  conditionsVersion: "3.1",
-  maturityLevel: 4,
   ...overrides
 })
 

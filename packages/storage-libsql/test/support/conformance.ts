@@ -1,5 +1,3 @@
-import { Layer } from "effect"
-import { freshDatabase, type Target } from "./databases.ts"
 import {
   accountStoreSuite,
   addressStoreSuite,
@@ -19,7 +17,9 @@ import {
   termsSuite,
   thresholdStoreSuite,
   unitOfWorkSuite
-} from "./suites.ts"
+} from "@cloudportal/core/testing"
+import { Layer } from "effect"
+import { freshDatabase, type Target } from "./databases.ts"
 
 /** Every conformance suite of core's store ports, unchanged, each on a fresh database. */
 export const conformance = (target: Target) => {
