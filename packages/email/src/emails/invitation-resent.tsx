@@ -1,6 +1,4 @@
 /** @jsxRuntime automatic @jsxImportSource react */
-import { Action, Greeting, Layout, P } from "../components/Layout.tsx"
-import { portalLinks } from "../links.ts"
 import {
   type MailProps,
   type NotificationOf,
@@ -9,7 +7,7 @@ import {
   previewOrganization,
   previewRecipient
 } from "../mail-props.ts"
-import { invitationCopy } from "./invitation.tsx"
+import { InvitationMail } from "./invitation.tsx"
 
 type N = NotificationOf<"Invitation">
 
@@ -28,19 +26,9 @@ const copy = {
 
 export const subject = (n: N): string => copy[n.locale].subject(n)
 
-export default function InvitationResent({ notification: n, baseUrl }: MailProps<"Invitation">) {
-  const t = { ...invitationCopy[n.locale], ...copy[n.locale] }
-  return (
-    <Layout locale={n.locale} title={subject(n)} preview={t.resent}>
-      <Greeting locale={n.locale} name={n.recipientName} />
-      <P>{t.intro(n)}</P>
-      <P>{t.resent}</P>
-      <Action locale={n.locale} href={portalLinks(baseUrl).acceptInvitation(n.token)} label={t.action} />
-      <P>{t.expiry(n)}</P>
-      <P>{t.password}</P>
-      <P>{t.notYou}</P>
-    </Layout>
-  )
+export default function InvitationResent(props: MailProps<"Invitation">) {
+  const n = props.notification
+  return <InvitationMail {...props} title={subject(n)} notice={copy[n.locale].resent} />
 }
 
 InvitationResent.PreviewProps = {

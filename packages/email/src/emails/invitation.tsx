@@ -40,18 +40,27 @@ export const invitationCopy = {
 
 export const subject = (n: N): string => invitationCopy[n.locale].subject(n)
 
-export default function Invitation({ notification: n, baseUrl }: MailProps<"Invitation">) {
+/** The invitation mail; the re-sent one adds a notice after the intro and previews that notice instead. */
+export const InvitationMail = (
+  props: MailProps<"Invitation"> & { readonly title: string; readonly notice?: string }
+) => {
+  const n = props.notification
   const t = invitationCopy[n.locale]
   return (
-    <Layout locale={n.locale} title={subject(n)} preview={t.intro(n)}>
+    <Layout locale={n.locale} title={props.title} preview={props.notice ?? t.intro(n)}>
       <Greeting locale={n.locale} name={n.recipientName} />
       <P>{t.intro(n)}</P>
-      <Action locale={n.locale} href={portalLinks(baseUrl).acceptInvitation(n.token)} label={t.action} />
+      {props.notice === undefined ? null : <P>{props.notice}</P>}
+      <Action locale={n.locale} href={portalLinks(props.baseUrl).acceptInvitation(n.token)} label={t.action} />
       <P>{t.expiry(n)}</P>
       <P>{t.password}</P>
       <P>{t.notYou}</P>
     </Layout>
   )
+}
+
+export default function Invitation(props: MailProps<"Invitation">) {
+  return <InvitationMail {...props} title={subject(props.notification)} />
 }
 
 Invitation.PreviewProps = {

@@ -1,8 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource react */
-import { Action, Greeting, Layout, P } from "../components/Layout.tsx"
-import { OrderDetails } from "../components/OrderDetails.tsx"
+import { OrderMail } from "../components/OrderMail.tsx"
 import { formatDeadline, statusLabel } from "../format.ts"
-import { portalLinks } from "../links.ts"
 import {
   type MailProps,
   type NotificationOf,
@@ -34,12 +32,14 @@ export const subject = (n: N): string => copy[n.locale].subject(n)
 export default function OrderDeadlineReminder({ notification: n, baseUrl }: MailProps<"OrderDeadlineReminder">) {
   const t = copy[n.locale]
   return (
-    <Layout locale={n.locale} title={subject(n)} preview={t.intro(n)}>
-      <Greeting locale={n.locale} name={n.recipientName} />
-      <P>{t.intro(n)}</P>
-      <OrderDetails locale={n.locale} order={n} deadline={n.deadline} />
-      <Action locale={n.locale} href={portalLinks(baseUrl).order(n.orderId)} label={t.action} />
-    </Layout>
+    <OrderMail
+      notification={n}
+      baseUrl={baseUrl}
+      title={subject(n)}
+      intro={t.intro(n)}
+      deadline={n.deadline}
+      action={t.action}
+    />
   )
 }
 

@@ -1,8 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource react */
-import { Action, Greeting, Layout, P } from "../components/Layout.tsx"
-import { OrderDetails } from "../components/OrderDetails.tsx"
+import { OrderMail } from "../components/OrderMail.tsx"
 import { statusLabel } from "../format.ts"
-import { portalLinks } from "../links.ts"
 import { type MailProps, type NotificationOf, previewBaseUrl, previewOrder, previewRecipient } from "../mail-props.ts"
 
 type N = NotificationOf<"OrderExpired">
@@ -29,13 +27,15 @@ export const subject = (n: N): string => copy[n.locale].subject(n)
 export default function OrderExpired({ notification: n, baseUrl }: MailProps<"OrderExpired">) {
   const t = copy[n.locale]
   return (
-    <Layout locale={n.locale} title={subject(n)} preview={t.intro(n)}>
-      <Greeting locale={n.locale} name={n.recipientName} />
-      <P>{t.intro(n)}</P>
-      <OrderDetails locale={n.locale} order={n} status="expired" />
-      <Action locale={n.locale} href={portalLinks(baseUrl).order(n.orderId)} label={t.action} />
-      <P>{t.next}</P>
-    </Layout>
+    <OrderMail
+      notification={n}
+      baseUrl={baseUrl}
+      title={subject(n)}
+      intro={t.intro(n)}
+      status="expired"
+      action={t.action}
+      next={t.next}
+    />
   )
 }
 

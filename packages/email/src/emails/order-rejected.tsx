@@ -1,8 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource react */
-import { Action, Greeting, Layout, P, Quote } from "../components/Layout.tsx"
-import { OrderDetails } from "../components/OrderDetails.tsx"
+import { Quote } from "../components/Layout.tsx"
+import { OrderMail } from "../components/OrderMail.tsx"
 import { statusLabel } from "../format.ts"
-import { portalLinks } from "../links.ts"
 import { type MailProps, type NotificationOf, previewBaseUrl, previewOrder, previewRecipient } from "../mail-props.ts"
 
 type N = NotificationOf<"OrderRejected">
@@ -29,13 +28,16 @@ export const subject = (n: N): string => copy[n.locale].subject(n)
 export default function OrderRejected({ notification: n, baseUrl }: MailProps<"OrderRejected">) {
   const t = copy[n.locale]
   return (
-    <Layout locale={n.locale} title={subject(n)} preview={t.intro(n)}>
-      <Greeting locale={n.locale} name={n.recipientName} />
-      <P>{t.intro(n)}</P>
+    <OrderMail
+      notification={n}
+      baseUrl={baseUrl}
+      title={subject(n)}
+      intro={t.intro(n)}
+      status={n.status}
+      action={t.action}
+    >
       <Quote label={t.reason}>{n.reason}</Quote>
-      <OrderDetails locale={n.locale} order={n} status={n.status} />
-      <Action locale={n.locale} href={portalLinks(baseUrl).order(n.orderId)} label={t.action} />
-    </Layout>
+    </OrderMail>
   )
 }
 

@@ -1,8 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource react */
-import { Action, Greeting, Layout, P } from "../components/Layout.tsx"
-import { OrderDetails } from "../components/OrderDetails.tsx"
+import { P } from "../components/Layout.tsx"
+import { OrderMail } from "../components/OrderMail.tsx"
 import { type Locale, statusLabel } from "../format.ts"
-import { portalLinks } from "../links.ts"
 import { type MailProps, type NotificationOf, previewBaseUrl, previewOrder, previewRecipient } from "../mail-props.ts"
 
 type N = NotificationOf<"OrderStatusChanged">
@@ -44,13 +43,9 @@ export default function OrderStatusChanged({ notification: n, baseUrl }: MailPro
   const t = copy[n.locale]
   const explanation = meaning[n.locale][n.to]
   return (
-    <Layout locale={n.locale} title={subject(n)} preview={t.intro(n)}>
-      <Greeting locale={n.locale} name={n.recipientName} />
-      <P>{t.intro(n)}</P>
+    <OrderMail notification={n} baseUrl={baseUrl} title={subject(n)} intro={t.intro(n)} status={n.to} action={t.action}>
       {explanation === undefined ? null : <P>{explanation}</P>}
-      <OrderDetails locale={n.locale} order={n} status={n.to} />
-      <Action locale={n.locale} href={portalLinks(baseUrl).order(n.orderId)} label={t.action} />
-    </Layout>
+    </OrderMail>
   )
 }
 
