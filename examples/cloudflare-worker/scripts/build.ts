@@ -1,26 +1,34 @@
 import { fileURLToPath } from "node:url"
-import { build } from "esbuild"
+import { type BuildOptions, build } from "esbuild"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
+const withoutPrettier = fileURLToPath(new URL("./without-prettier.ts", import.meta.url))
 
 /**
- * Bundles the Worker for workerd: one ES module, Web-standard only (`@libsql/client` resolves to its
- * web build under the workerd condition), JSX of the mail templates compiled with React's automatic runtime.
+ * How a Worker is bundled for workerd: one ES module, Web-standard only (`@libsql/client` resolves to its web
+ * build under the workerd condition), JSX of the mail templates compiled with React's automatic runtime.
+ * The edge benchmark bundles with the same options.
  */
+export const workerBuildOptions = {
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  mainFields: ["module", "main"],
+  conditions: ["workerd", "worker", "browser"],
+  jsx: "automatic",
+  // React reads it at module load; workerd has no `process` (wrangler defines the same).
+  define: { "process.env.NODE_ENV": JSON.stringify("production") },
+  alias: { "prettier/standalone": withoutPrettier, "prettier/plugins/html": withoutPrettier }
+} as const satisfies BuildOptions
+
+/** Bundles this example's Worker (src/worker.ts) into `outfile`. */
 export const bundleWorker = async (outfile: string, options: { readonly minify?: boolean } = {}) => {
   const result = await build({
+    ...workerBuildOptions,
     absWorkingDir: packageDir,
     entryPoints: ["src/worker.ts"],
     outfile,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
-    jsx: "automatic",
-    // React reads it at module load; workerd has no `process` (wrangler defines the same).
-    define: { "process.env.NODE_ENV": JSON.stringify("production") },
     minify: options.minify ?? false,
     sourcemap: options.minify ? "external" : false,
     metafile: true,
