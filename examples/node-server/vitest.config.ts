@@ -1,3 +1,4 @@
+import "../../vitest.node20.ts"
 import { defineProject } from "vitest/config"
 
 export default defineProject({
