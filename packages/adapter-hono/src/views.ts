@@ -1,21 +1,12 @@
 import {
   AccountProfile,
-  Configuration,
-  ContractModel,
-  EligibilityAnswer,
   MemberView,
-  Money,
+  Order,
   OrderAction,
-  OrderedBy,
-  OrderedOffering,
-  OrderHistoryEntry,
-  OrderId,
   OrderStatus,
   type OrderView,
   Organization,
-  OrganizationId,
   Permission,
-  PricePlan,
   RegistrationView,
   statusLabel
 } from "@cloudportal/core"
@@ -39,29 +30,16 @@ export const LoggedInJson = Schema.Struct({ ...SignedInJson.fields, session: Iss
 
 export const AllowedOrderAction = Schema.Struct({ action: OrderAction, to: OrderStatus })
 
-/** An order as its viewer sees it (API.md "Order"). */
+// What an order keeps for core alone: the anti-splitting bookkeeping and the reminder's mark.
+const { belowThreshold: _below, countedValue: _counted, reminderSentAt: _reminded, ...publicOrderFields } = Order.fields
+
+/** An order as its viewer sees it (API.md "Order"): core's order without its bookkeeping, plus label and actions. */
 export const OrderViewJson = Schema.Struct({
-  id: OrderId,
-  status: OrderStatus,
+  ...publicOrderFields,
   statusLabel: Schema.String,
-  contractModel: ContractModel,
-  total: Money,
-  deadline: Schema.DateTimeUtc,
-  placedAt: Schema.DateTimeUtc,
-  orderedBy: OrderedBy,
-  customerId: OrganizationId,
-  providerId: OrganizationId,
-  intermediaryId: Schema.NullOr(OrganizationId),
-  offering: OrderedOffering,
-  pricePlan: PricePlan,
-  quantity: Schema.Int,
-  configuration: Configuration,
-  eligibility: EligibilityAnswer,
-  history: Schema.Array(OrderHistoryEntry),
   allowedActions: Schema.Array(AllowedOrderAction)
 })
 
-/** The order in the viewer's locale: the status label in German, or English with `Accept-Language: en`. */
 export const orderJson = (view: OrderView, locale: Locale): JsonOf<typeof OrderViewJson.Type> => ({
   ...toJson(OrderViewJson, view),
   statusLabel: statusLabel(view.status, locale)
