@@ -1,6 +1,7 @@
 import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client"
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
 import { Context, Duration, Effect, Exit, Layer, Semaphore } from "effect"
+import { createLocalClient } from "#local-client"
 import { StorageError } from "./internal/core.ts"
 import { migrate } from "./Migrator.ts"
 
@@ -111,8 +112,17 @@ export class LibsqlDatabase extends Context.Service<
   }
 >()("@cloudportal/storage-libsql/LibsqlDatabase") {}
 
+export interface DatabaseOptions {
+  /** The client sets `PRAGMA secure_delete = ON` on each connection it opens (the local client does). */
+  readonly secureDeleteOnConnect?: boolean | undefined
+}
+
 /** Builds the database service around an open client. */
-export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase["Service"] => {
+export const makeDatabase = (
+  client: Client,
+  kind: DatabaseKind,
+  options: DatabaseOptions = {}
+): LibsqlDatabase["Service"] => {
   const writer = Semaphore.makeUnsafe(1)
   const serialized = Semaphore.withPermit(writer)
   const clientDb: Db = drizzle({ client })
@@ -176,8 +186,9 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
 
   // Secrets at rest: a sent mail's link token is redacted in the outbox; with secure_delete the bytes it
   // replaces are overwritten instead of lingering in freed pages. The setting belongs to the connection, and
-  // the client hands out connections per transaction, so every write sets it on the one it uses.
-  const secureDelete = kind === "file" ? "PRAGMA secure_delete = ON" : undefined
+  // @libsql/client hands out connections per transaction, so every write sets it on the one it uses, unless
+  // the client sets it on every connection it opens.
+  const secureDelete = kind === "file" && !options.secureDeleteOnConnect ? secureDeletePragma : undefined
   const begin = Effect.tryPromise({
     try: async () => {
       const tx = await client.transaction("write")
@@ -230,6 +241,14 @@ export const makeDatabase = (client: Client, kind: DatabaseKind): LibsqlDatabase
   return { client, kind, read, write, transaction, truncateLog }
 }
 
+const secureDeletePragma = "PRAGMA secure_delete = ON"
+
+/** A `file:` URL naming a plain path (no query), as the path the native driver opens; otherwise undefined. */
+export const localPath = (url: string): string | undefined => {
+  const match = /^file:(?:\/\/(?:localhost)?(?=\/)|(?!\/\/))([^?#]+)$/iu.exec(url)
+  return match?.[1] === undefined ? undefined : decodeURIComponent(match[1])
+}
+
 const execute = (client: Client, sql: string) =>
   Effect.tryPromise({ try: () => client.execute(sql), catch: (cause) => new StorageError({ operation: sql, cause }) })
 
@@ -242,14 +261,20 @@ export const layerDatabase = (config: LibsqlConfig): Layer.Layer<LibsqlDatabase,
     LibsqlDatabase,
     Effect.gen(function* () {
       const kind = kindOf(config.url)
+      const busyTimeoutMs = Duration.toMillis(config.busyTimeout ?? "5 seconds")
+      const path = kind === "file" ? localPath(config.url) : undefined
+      // A plain file on Node: the local client, which prepares each statement once per connection.
+      const local = path !== undefined && createLocalClient !== undefined
       const client = yield* Effect.acquireRelease(
         Effect.try({
           try: () =>
-            createClient({
-              url: config.url,
-              ...(config.authToken === undefined ? {} : { authToken: config.authToken }),
-              timeout: Duration.toMillis(config.busyTimeout ?? "5 seconds")
-            }),
+            local
+              ? createLocalClient!({ path, busyTimeoutMs, connectionPragmas: [secureDeletePragma] })
+              : createClient({
+                  url: config.url,
+                  ...(config.authToken === undefined ? {} : { authToken: config.authToken }),
+                  timeout: busyTimeoutMs
+                }),
           catch: (cause) => new StorageError({ operation: "connect", cause })
         }),
         (client) => Effect.sync(() => client.close())
@@ -257,6 +282,6 @@ export const layerDatabase = (config: LibsqlConfig): Layer.Layer<LibsqlDatabase,
       // WAL is a property of the database file: set once, every later connection uses it.
       if (kind === "file") yield* execute(client, "PRAGMA journal_mode = WAL")
       if (config.migrate !== false) yield* migrate(client)
-      return makeDatabase(client, kind)
+      return makeDatabase(client, kind, { secureDeleteOnConnect: local })
     })
   )

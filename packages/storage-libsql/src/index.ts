@@ -3,6 +3,7 @@ export {
   CurrentTransactions,
   constraintViolation,
   type DatabaseKind,
+  type DatabaseOptions,
   type Db,
   kindOf,
   type LibsqlConfig,

@@ -67,5 +67,11 @@ export const migrations: ReadonlyArray<EmbeddedMigration> = [
       'CREATE TABLE `threshold_table` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`replacements` integer NOT NULL,\n\tCONSTRAINT "threshold_table_single_row" CHECK("threshold_table"."id" = 1)\n);',
       "CREATE TABLE `thresholds` (\n\t`position` integer PRIMARY KEY NOT NULL,\n\t`jurisdiction` text NOT NULL,\n\t`federal_state` text,\n\t`administrative_level` text,\n\t`net_amount_cents` integer NOT NULL,\n\t`valid_from` integer NOT NULL,\n\t`valid_until` integer,\n\t`source` text NOT NULL\n);"
     ]
+  },
+  {
+    tag: "0002_audit_events_without_subject_index",
+    when: 1795797997112,
+    hash: "5fa17c018826b0f24d63719a46c3d9886bfe4927cb5f55e99149f17f50551ad3",
+    statements: ["DROP INDEX `audit_events_subject_idx`;"]
   }
 ]

@@ -1,8 +1,9 @@
 import { Context, DateTime, Effect, Layer, Schema } from "effect"
+import { base32 } from "./Encoding.ts"
 import type { StorageError } from "./Errors.ts"
 import { OutboxMessageId } from "./Ids.ts"
 import { Notification } from "./Notification.ts"
-import { newId, type SecureRandom } from "./SecureRandom.ts"
+import { SecureRandom } from "./SecureRandom.ts"
 import { MemoryTable } from "./UnitOfWork.ts"
 
 /**
@@ -24,6 +25,11 @@ export class Outbox extends Context.Service<
   Outbox,
   {
     readonly add: (message: OutboxMessage) => Effect.Effect<void, StorageError>
+    /**
+     * Adds the messages in the order given, as one write where the store can (a use case's messages go out
+     * together): the dispatcher sends messages created at the same instant in the order they were added.
+     */
+    readonly addAll: (messages: ReadonlyArray<OutboxMessage>) => Effect.Effect<void, StorageError>
     /** Pending messages due at `now`, oldest first. */
     readonly due: (now: DateTime.Utc, limit: number) => Effect.Effect<ReadonlyArray<OutboxMessage>, StorageError>
     /** Replaces a message by id (status, attempts, redacted payload). */
@@ -35,6 +41,7 @@ export class Outbox extends Context.Service<
     const messages = new MemoryTable<OutboxMessageId, OutboxMessage>()
     return {
       add: (message) => messages.set(message.id, message),
+      addAll: (all) => Effect.forEach(all, (message) => messages.set(message.id, message), { discard: true }),
       due: (now, limit) =>
         Effect.sync(() =>
           messages
@@ -48,11 +55,31 @@ export class Outbox extends Context.Service<
   })
 }
 
-/** Queues a notification. Call inside the use case's unit of work. */
-export const enqueue = Effect.fnUntraced(function* (notification: Notification) {
-  const now = yield* DateTime.now
-  const message = new OutboxMessage({
-    id: yield* newId<OutboxMessageId>("msg"),
+/** Base32 digits in ASCII order, so that fixed-width numbers written with them sort as the numbers do. */
+const orderedDigits = "0123456789abcdefghjkmnpqrstvwxyz"
+
+/**
+ * A new message id: `msg_`, the creation instant (epoch milliseconds, ten ordered base32 digits) and 80
+ * random bits. Ids of later messages sort after earlier ones, so a database appends new messages at the
+ * end of the id index, where one page takes all of a commit's messages, instead of one page per message
+ * at random places. The random part keeps ids unique: the id is the delivery's idempotency key.
+ */
+export const newOutboxMessageId = (createdAt: DateTime.Utc): Effect.Effect<OutboxMessageId, never, SecureRandom> =>
+  SecureRandom.use((r) => r.bytes(10)).pipe(
+    Effect.map((random) => {
+      let millis = Math.max(0, DateTime.toEpochMillis(createdAt))
+      let time = ""
+      for (let i = 0; i < 10; i++) {
+        time = orderedDigits[millis % 32] + time
+        millis = Math.floor(millis / 32)
+      }
+      return `msg_${time}${base32(random)}` as OutboxMessageId
+    })
+  )
+
+const pending = Effect.fnUntraced(function* (notification: Notification, now: DateTime.Utc) {
+  return new OutboxMessage({
+    id: yield* newOutboxMessageId(now),
     notification,
     createdAt: now,
     status: "pending",
@@ -60,6 +87,26 @@ export const enqueue = Effect.fnUntraced(function* (notification: Notification) 
     nextAttemptAt: now,
     lastError: null
   })
+})
+
+/** Queues a notification. Call inside the use case's unit of work. */
+export const enqueue = Effect.fnUntraced(function* (notification: Notification) {
+  const message = yield* pending(notification, yield* DateTime.now)
   yield* Outbox.use((o) => o.add(message))
   return message
 }) as (notification: Notification) => Effect.Effect<OutboxMessage, StorageError, Outbox | SecureRandom>
+
+/**
+ * Queues several notifications with one write, in the order given (the dispatcher sends them in that
+ * order). Call inside the use case's unit of work.
+ */
+export const enqueueAll = Effect.fnUntraced(function* (notifications: ReadonlyArray<Notification>) {
+  if (notifications.length === 0) return []
+  const now = yield* DateTime.now
+  const messages: Array<OutboxMessage> = []
+  for (const notification of notifications) messages.push(yield* pending(notification, now))
+  yield* Outbox.use((o) => o.addAll(messages))
+  return messages
+}) as (
+  notifications: ReadonlyArray<Notification>
+) => Effect.Effect<ReadonlyArray<OutboxMessage>, StorageError, Outbox | SecureRandom>

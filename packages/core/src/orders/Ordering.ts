@@ -25,7 +25,7 @@ import {
 import { DocumentId, OfferingId, OrderId, type OrganizationId } from "../kernel/Ids.ts"
 import { Money } from "../kernel/Money.ts"
 import type { Notification } from "../kernel/Notification.ts"
-import { enqueue, type Outbox } from "../kernel/Outbox.ts"
+import { enqueue, enqueueAll, type Outbox } from "../kernel/Outbox.ts"
 import { defaultPageLimit, OpaqueCursor, type Page, PageLimit } from "../kernel/Paging.ts"
 import type { Permission } from "../kernel/Permission.ts"
 import { newId, type SecureRandom } from "../kernel/SecureRandom.ts"
@@ -726,23 +726,24 @@ export class Ordering extends Context.Service<
                 orders.insert(order).pipe(Effect.catchTag("OrderAlreadyExists", Effect.die)),
                 folders.insert(folder).pipe(Effect.catchTag("ContractFolderAlreadyExists", Effect.die)),
                 audit(viewer.actor, "order.placed", null, order),
-                Effect.gen(function* () {
-                  yield* enqueue({
+                enqueueAll([
+                  {
                     _tag: "OrderPlaced",
                     ...person(account),
                     ...orderFields(order),
                     audience: "customer",
                     deadline: order.deadline
-                  })
-                  for (const to of recipients)
-                    yield* enqueue({
+                  },
+                  ...recipients.map(
+                    (to): Notification => ({
                       _tag: "OrderPlaced",
                       ...person(to),
                       ...orderFields(order),
                       audience: "actingParty",
                       deadline: order.deadline
                     })
-                })
+                  )
+                ])
               ],
               { concurrency: "unbounded", discard: true }
             )

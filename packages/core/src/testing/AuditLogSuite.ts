@@ -1,7 +1,7 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { DateTime, Effect, Layer, Schema } from "effect"
 import { type Actor, system } from "../kernel/Actor.ts"
-import { AuditEvent, AuditLog, eventHash, genesisHash, record, verifyChain } from "../kernel/Audit.ts"
+import { AuditEvent, AuditLog, eventHash, genesisHash, record, sealEvent, verifyChain } from "../kernel/Audit.ts"
 import type { AccountId, AuditEventId, OrganizationId } from "../kernel/Ids.ts"
 import { newId, SecureRandom } from "../kernel/SecureRandom.ts"
 
@@ -77,6 +77,51 @@ export const auditLogSuite = <E>(name: string, auditLog: Layer.Layer<AuditLog, E
           assert.strictEqual(first.previousHash, genesisHash)
           assert.strictEqual(second.sequence, 2)
           assert.strictEqual(second.previousHash, first.hash)
+        })
+      )
+
+      it.effect("an event follows the chain's newest event even when another writer appended meanwhile", () =>
+        Effect.gen(function* () {
+          const chain = yield* freshChain
+          const first = yield* record(draft(chain, 1, null, { a: 1 }))
+          // Another writer (another process, or a path around the store's memory) appends the second event.
+          const second = sealEvent(
+            draft(chain, 2, null, { a: 2 }),
+            yield* newId<AuditEventId>("evt"),
+            yield* DateTime.now,
+            { sequence: first.sequence, hash: first.hash }
+          )
+          yield* AuditLog.use((l) => l.append(second))
+          const third = yield* record(draft(chain, 3, null, { a: 3 }))
+          assert.strictEqual(third.sequence, 3)
+          assert.strictEqual(third.previousHash, second.hash)
+          const listed = yield* AuditLog.use((l) => l.list(chain, { afterSequence: 0, limit: 10 }))
+          assert.deepStrictEqual(
+            listed.map((e) => e.id),
+            [first.id, second.id, third.id]
+          )
+          assert.deepStrictEqual(yield* verifyChain(listed), { ok: true })
+        })
+      )
+
+      it.effect("appendNext seals on the head it hands over, and stores exactly the sealed event", () =>
+        Effect.gen(function* () {
+          const chain = yield* freshChain
+          const first = yield* record(draft(chain, 1, null, null))
+          const seen: Array<unknown> = []
+          const id = yield* newId<AuditEventId>("evt")
+          const at = yield* DateTime.now
+          const appended = yield* AuditLog.use((l) =>
+            l.appendNext(chain, (head) =>
+              Effect.sync(() => {
+                seen.push(head)
+                return sealEvent(draft(chain, 2, null, null), id, at, head)
+              })
+            )
+          )
+          assert.deepStrictEqual(seen.at(-1), { sequence: first.sequence, hash: first.hash })
+          const [stored] = yield* AuditLog.use((l) => l.list(chain, { afterSequence: 1, limit: 1 }))
+          assert.deepStrictEqual(json(stored ? [stored] : []), json([appended]))
         })
       )
 

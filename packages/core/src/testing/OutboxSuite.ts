@@ -2,7 +2,7 @@ import { assert, describe, layer } from "@effect/vitest"
 import { DateTime, Effect, Layer, Schema } from "effect"
 import type { OutboxMessageId } from "../kernel/Ids.ts"
 import { type Notification, redact } from "../kernel/Notification.ts"
-import { enqueue, Outbox, OutboxMessage } from "../kernel/Outbox.ts"
+import { enqueue, enqueueAll, Outbox, OutboxMessage } from "../kernel/Outbox.ts"
 import { newId, SecureRandom } from "../kernel/SecureRandom.ts"
 import { sampleNotifications } from "./MailerSuite.ts"
 
@@ -148,6 +148,59 @@ export const outboxSuite = <E>(name: string, outbox: Layer.Layer<Outbox, E>) =>
             "[redacted]"
           )
           assert.deepStrictEqual(yield* dueOf(m, at("1960-01-02T00:00:00Z")), [])
+        })
+      )
+
+      it.effect("addAll stores every message unchanged, and due sends messages of one instant in the order added", () =>
+        Effect.gen(function* () {
+          const to = yield* recipient
+          const kinds = sampleNotifications(to)
+          // One, a few, and more than a store may write with one statement.
+          for (const [count, year] of [
+            [1, 1931],
+            [3, 1932],
+            [17, 1933],
+            [130, 1934]
+          ] as const) {
+            const now = at(`${year}-01-01T00:00:00Z`)
+            const batch: Array<OutboxMessage> = []
+            for (let i = 0; i < count; i++)
+              batch.push(yield* message(kinds[i % kinds.length]!, { createdAt: now, nextAttemptAt: now }))
+            yield* Outbox.use((o) => o.addAll(batch))
+            assert.deepStrictEqual(json(yield* Effect.forEach(batch, (m) => get(m.id))), json(batch), `${count}`)
+            const ids = new Set(batch.map((m) => m.id))
+            const due = (yield* dueIds(now, 10_000)).filter((id) => ids.has(id))
+            assert.deepStrictEqual(
+              due,
+              batch.map((m) => m.id),
+              `${count}`
+            )
+          }
+          yield* Outbox.use((o) => o.addAll([]))
+        })
+      )
+
+      it.effect("enqueueAll queues pending messages due at once, sent in the order given", () =>
+        Effect.gen(function* () {
+          const to = yield* recipient
+          const notifications = sampleNotifications(to).slice(0, 3)
+          const queued = yield* enqueueAll(notifications)
+          assert.deepStrictEqual(
+            queued.map((m) => m.notification),
+            notifications
+          )
+          assert.deepStrictEqual(json(yield* Effect.forEach(queued, (m) => get(m.id))), json(queued))
+          const first = queued[0]!
+          const ids = new Set(queued.map((m) => m.id))
+          assert.deepStrictEqual(
+            (yield* dueIds(first.createdAt, 10_000)).filter((id) => ids.has(id)),
+            queued.map((m) => m.id)
+          )
+          for (const m of queued) {
+            assert.strictEqual(m.status, "pending")
+            assert.isTrue(DateTime.Equivalence(m.nextAttemptAt, first.createdAt))
+          }
+          assert.deepStrictEqual(yield* enqueueAll([]), [])
         })
       )
 

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core"
+import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core"
 
 /** Append-only; each event carries the hash of the one before it in its chain (DOMAIN §11). */
 export const auditEvents = sqliteTable(
@@ -22,8 +22,9 @@ export const auditEvents = sqliteTable(
   },
   (t) => [
     // Two writers appending to one chain cannot both take the same place: the chain never forks.
-    uniqueIndex("audit_events_chain_sequence_unique").on(t.chain, t.sequence),
-    index("audit_events_subject_idx").on(t.subjectType, t.subjectId)
+    // Every read of the log is by chain (head, list), which this index serves. No index on the subject: no
+    // query asks for it, and every index costs each audited write a page at commit.
+    uniqueIndex("audit_events_chain_sequence_unique").on(t.chain, t.sequence)
   ]
 )
 

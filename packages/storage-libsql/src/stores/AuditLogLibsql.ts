@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, sql } from "drizzle-orm"
+import { and, desc, eq, getTableColumns, gt, sql } from "drizzle-orm"
 import { Effect, Layer, type Schema } from "effect"
-import { AuditEvent, AuditLog } from "../internal/core.ts"
+import { AuditEvent, AuditLog, type ChainHead } from "../internal/core.ts"
 import { fromJsonOrNull, toJsonOrNull } from "../internal/json.ts"
 import { placeholders, prepared } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
@@ -50,16 +50,57 @@ const headOf = prepared((db) =>
 )
 const appendEvent = prepared((db) => db.insert(auditEvents).values(placeholders(auditEvents)).prepare())
 
+const columns = Object.entries(getTableColumns(auditEvents)) as Array<[keyof AuditEventRow, { name: string }]>
+/**
+ * The event, provided the chain's newest event is still the one whose hash it links to (or, for the first
+ * event, that the chain is empty): one statement where a read of the head and an insert would be two.
+ */
+const appendIfHead = (row: AuditEventRow) =>
+  sql`INSERT INTO ${auditEvents} (${sql.raw(columns.map(([, c]) => `"${c.name}"`).join(", "))}) SELECT ${sql.join(
+    columns.map(([field]) => sql`${row[field]}`),
+    sql`, `
+  )} WHERE (SELECT ${auditEvents.hash} FROM ${auditEvents} WHERE ${auditEvents.chain} = ${row.chain} ORDER BY ${auditEvents.sequence} DESC LIMIT 1) IS ${row.sequence === 1 ? null : row.previousHash}`
+
+/** Chains whose head this process remembers; more are forgotten at once (each costs one read to relearn). */
+const rememberedChains = 10_000
+
 /** The audit log in `audit_events`; a unique (chain, sequence) keeps concurrent appends from forking a chain. */
 export const layer: Layer.Layer<AuditLog, never, LibsqlDatabase> = Layer.effect(
   AuditLog,
   Effect.gen(function* () {
     const { read, write } = yield* LibsqlDatabase
+    // The head of each chain as this process last appended to it. Only a hint: the insert checks it (a
+    // rolled-back append, another process or instance may have left it behind), and on a miss the head is
+    // read and the event sealed again. The unique (chain, sequence) index holds the chain either way.
+    const heads = new Map<string, ChainHead>()
+    const remember = (event: AuditEvent) => {
+      if (heads.size >= rememberedChains && !heads.has(event.chain)) heads.clear()
+      heads.set(event.chain, { sequence: event.sequence, hash: event.hash })
+      return event
+    }
+    const head = (chain: string, operation = "AuditLog.head") => read(operation, (db) => headOf(db).get({ chain }))
+    const append = (event: AuditEvent, operation = "AuditLog.append") =>
+      write(operation, async (db) => {
+        await appendEvent(db).run(storable(auditEvents, toRow(event)))
+      })
     return AuditLog.of({
-      head: (chain) => read("AuditLog.head", (db) => headOf(db).get({ chain })),
-      append: (event) =>
-        write("AuditLog.append", async (db) => {
-          await appendEvent(db).run(storable(auditEvents, toRow(event)))
+      head: (chain) => head(chain),
+      append: (event) => append(event),
+      appendNext: (chain, seal) =>
+        Effect.gen(function* () {
+          const known = heads.get(chain)
+          if (known !== undefined) {
+            const event = yield* seal(known)
+            const linked = yield* write(
+              "AuditLog.appendNext",
+              async (db) => (await db.run(appendIfHead(storable(auditEvents, toRow(event))))).rowsAffected === 1
+            )
+            if (linked) return remember(event)
+            heads.delete(chain)
+          }
+          const event = yield* seal(yield* head(chain, "AuditLog.appendNext"))
+          yield* append(event, "AuditLog.appendNext")
+          return remember(event)
         }),
       list: (chain, { afterSequence, limit }) =>
         read("AuditLog.list", async (db) =>

@@ -1,4 +1,4 @@
-import { and, eq, lte, sql } from "drizzle-orm"
+import { and, eq, getTableColumns, lte, sql } from "drizzle-orm"
 import { Effect, Layer, Schema } from "effect"
 import { Notification, Outbox, OutboxMessage } from "../internal/core.ts"
 import { fromJson, toJson } from "../internal/json.ts"
@@ -35,6 +35,45 @@ export const toDomain = (r: OutboxMessageRow): OutboxMessage =>
 
 const addMessage = prepared((db) => db.insert(outboxMessages).values(placeholders(outboxMessages)).prepare())
 
+/** Rows per INSERT of `addAll`: far below SQLite's limit of bound parameters (7 a row). */
+const rowsPerInsert = 100
+/** Multi-row INSERTs up to this many rows are prepared once per row count; use cases add a handful. */
+const preparedUpTo = 16
+
+const fields = Object.keys(getTableColumns(outboxMessages)) as Array<keyof OutboxMessageRow>
+const insertsOf = new Map<number, ReturnType<typeof insertOf>>()
+const insertOf = (count: number) =>
+  prepared((db) =>
+    db
+      .insert(outboxMessages)
+      .values(
+        Array.from(
+          { length: count },
+          (_, i) =>
+            Object.fromEntries(fields.map((f) => [f, sql.placeholder(`${f}${i}`)])) as Record<
+              keyof OutboxMessageRow,
+              ReturnType<typeof sql.placeholder>
+            >
+        )
+      )
+      .prepare()
+  )
+const insertMany = (count: number) => {
+  let insert = insertsOf.get(count)
+  if (insert === undefined) {
+    insert = insertOf(count)
+    insertsOf.set(count, insert)
+  }
+  return insert
+}
+const numbered = (rows: ReadonlyArray<OutboxMessageRow>): Record<string, unknown> => {
+  const values: Record<string, unknown> = {}
+  rows.forEach((row, i) => {
+    for (const f of fields) values[`${f}${i}`] = row[f]
+  })
+  return values
+}
+
 /** The outbox in `outbox_messages`, written in the unit of work of the change that caused each message. */
 export const layer: Layer.Layer<Outbox, never, LibsqlDatabase> = Layer.effect(
   Outbox,
@@ -45,6 +84,18 @@ export const layer: Layer.Layer<Outbox, never, LibsqlDatabase> = Layer.effect(
         write("Outbox.add", async (db) => {
           await addMessage(db).run(storable(outboxMessages, toRow(message)))
         }),
+      // One multi-row INSERT: rowids follow the order of the VALUES, which `due` keeps among equal instants.
+      addAll: (messages) =>
+        messages.length === 0
+          ? Effect.void
+          : write("Outbox.addAll", async (db) => {
+              const rows = messages.map((m) => storable(outboxMessages, toRow(m)))
+              if (rows.length === 1) await addMessage(db).run(rows[0]!)
+              else if (rows.length <= preparedUpTo) await insertMany(rows.length)(db).run(numbered(rows))
+              else
+                for (let i = 0; i < rows.length; i += rowsPerInsert)
+                  await db.insert(outboxMessages).values(rows.slice(i, i + rowsPerInsert))
+            }),
       due: (now, limit) =>
         read("Outbox.due", async (db) =>
           (

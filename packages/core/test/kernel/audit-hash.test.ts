@@ -1,0 +1,38 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as fc from "fast-check"
+import { sha256HexSync } from "../../src/kernel/Audit.ts"
+import { sha256Hex } from "../../src/kernel/Digest.ts"
+
+describe("the audit hash", () => {
+  it("is SHA-256: the standard test vectors", () => {
+    assert.strictEqual(sha256HexSync(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    assert.strictEqual(sha256HexSync("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    assert.strictEqual(
+      sha256HexSync("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    )
+    assert.strictEqual(
+      sha256HexSync("a".repeat(1_000_000)),
+      "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+    )
+  })
+
+  it.effect("is the digest Web Crypto computes, for any text and every length around a block boundary", () =>
+    Effect.promise(() =>
+      fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.string({ unit: "grapheme", maxLength: 300 }),
+            fc.string({ unit: "binary", maxLength: 300 }),
+            fc.integer({ min: 0, max: 200 }).map((n) => "x".repeat(n))
+          ),
+          async (text) => {
+            assert.strictEqual(sha256HexSync(text), await Effect.runPromise(sha256Hex(text)))
+          }
+        ),
+        { numRuns: 300 }
+      )
+    )
+  )
+})
