@@ -1,4 +1,4 @@
-import { Effect, Schema } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { InvalidInput, issuesOf } from "../kernel/Errors.ts"
 import type { PropertyDefinition } from "./Offering.ts"
 import { compilePattern } from "./Pattern.ts"
@@ -88,6 +88,37 @@ const onePerProperty = (
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
+type ConfigurationDecoder = (input: unknown) => Result.Result<{ readonly configuration: unknown }, Schema.SchemaError>
+
+const makeDecoder = (properties: ReadonlyArray<PropertyDefinition>): ConfigurationDecoder => {
+  const decode = Schema.decodeUnknownResult(Schema.Struct({ configuration: configurationSchema(properties) }))
+  return (input) =>
+    decode(input, { errors: "all" }) as Result.Result<{ readonly configuration: unknown }, Schema.SchemaError>
+}
+
+/**
+ * Building a configuration's schema (and its compiled decoder) costs more than decoding with it, and every
+ * order of an offering version decodes against the same definitions. Decoders are kept by the definitions'
+ * content, so definitions read afresh from a database hit too; by identity first, which is cheaper still.
+ */
+const decoderLimit = 256
+const decodersByContent = new Map<string, ConfigurationDecoder>()
+const decodersByIdentity = new WeakMap<ReadonlyArray<PropertyDefinition>, ConfigurationDecoder>()
+
+const decoderFor = (properties: ReadonlyArray<PropertyDefinition>): ConfigurationDecoder => {
+  const same = decodersByIdentity.get(properties)
+  if (same) return same
+  const key = JSON.stringify(properties)
+  let decoder = decodersByContent.get(key)
+  if (!decoder) {
+    if (decodersByContent.size >= decoderLimit) decodersByContent.clear()
+    decoder = makeDecoder(properties)
+    decodersByContent.set(key, decoder)
+  }
+  decodersByIdentity.set(properties, decoder)
+  return decoder
+}
+
 /**
  * Validates a configuration against an offering's property definitions. Fails with `InvalidInput` carrying
  * one issue per offending property, at path `configuration.<key>` (unknown keys included). A missing
@@ -101,22 +132,16 @@ export const validateConfiguration = (
   if (!isRecord(raw))
     return Effect.fail(InvalidInput.of({ path: "configuration", message: "Objekt erwartet / object expected" }))
   // Unknown keys are found here rather than by the schema: a struct without fields lets any object through.
-  const known = new Set(properties.map((p) => p.key))
-  const unknown = Object.keys(raw)
-    .filter((key) => !known.has(key))
-    .map((key) => ({ path: `configuration.${key}`, message: "Unbekannte Eigenschaft / unknown property" }))
-  return Schema.decodeUnknownEffect(Schema.Struct({ configuration: configurationSchema(properties) }))(
-    { configuration: raw },
-    { errors: "all" }
-  ).pipe(
-    Effect.mapError((e) => [...issuesOf(e.issue), ...unknown]),
-    Effect.flatMap((decoded) => {
-      if (unknown.length > 0) return Effect.fail(unknown)
-      const values = decoded.configuration as Configuration
-      const result: Record<string, ConfigurationValue> = {}
-      for (const p of properties) if (p.key in values) result[p.key] = values[p.key]!
-      return Effect.succeed(result as Configuration)
-    }),
-    Effect.mapError((issues) => InvalidInput.of(...onePerProperty(issues)))
-  )
+  const unknown: Array<{ path: string; message: string }> = []
+  for (const key of Object.keys(raw))
+    if (!properties.some((p) => p.key === key))
+      unknown.push({ path: `configuration.${key}`, message: "Unbekannte Eigenschaft / unknown property" })
+  const decoded = decoderFor(properties)({ configuration: raw })
+  if (Result.isFailure(decoded))
+    return Effect.fail(InvalidInput.of(...onePerProperty([...issuesOf(decoded.failure.issue), ...unknown])))
+  if (unknown.length > 0) return Effect.fail(InvalidInput.of(...onePerProperty(unknown)))
+  const values = decoded.success.configuration as Configuration
+  const result: Record<string, ConfigurationValue> = {}
+  for (const p of properties) if (p.key in values) result[p.key] = values[p.key]!
+  return Effect.succeed(result as Configuration)
 }

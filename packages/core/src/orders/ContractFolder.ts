@@ -10,7 +10,7 @@ import { DocumentId, OfferingId, OrderId, OrganizationId, TermsId } from "../ker
 import { formatDe, Money } from "../kernel/Money.ts"
 import { MemoryTable } from "../kernel/UnitOfWork.ts"
 import { AdministrativeLevel, FederalState } from "../organization/Organization.ts"
-import { berlin } from "./Deadline.ts"
+import { berlinParts } from "./Deadline.ts"
 import { orderStatusLabels } from "./OrderStatus.ts"
 
 /**
@@ -239,7 +239,7 @@ const pad = (n: number) => String(n).padStart(2, "0")
 
 /** "05.03.2025, 14:07 Uhr" in Berlin time: how dates read in German documents. */
 export const formatBerlin = (at: DateTime.Utc): string => {
-  const p = DateTime.toParts(DateTime.setZone(at, berlin))
+  const p = berlinParts(at)
   return `${pad(p.day)}.${pad(p.month)}.${p.year}, ${pad(p.hour)}:${pad(p.minute)} Uhr`
 }
 
@@ -248,7 +248,7 @@ export const formatBerlin = (at: DateTime.Utc): string => {
  * (00:00 Berlin), shown as the end of the day before, „13.04.2025, 24:00 Uhr".
  */
 export const formatDeadlineBerlin = (deadline: DateTime.Utc): string => {
-  const p = DateTime.toParts(DateTime.setZone(deadline, berlin))
+  const p = berlinParts(deadline)
   if (p.hour !== 0 || p.minute !== 0 || p.second !== 0 || p.millisecond !== 0) return formatBerlin(deadline)
   const dayBefore = DateTime.toPartsUtc(
     DateTime.subtract(DateTime.makeUnsafe({ year: p.year, month: p.month, day: p.day }), { days: 1 })

@@ -6,6 +6,54 @@ export const decisionPeriodDays = 30
 /** The portal's legal time zone: days in the sense of the BGB are Berlin calendar days. */
 export const berlin: DateTime.TimeZone = DateTime.zoneMakeNamedUnsafe("Europe/Berlin")
 
+const hourMs = 3_600_000
+
+/**
+ * Berlin's offset from UTC by hour, for the hours recently asked about (an order's time and its deadline's).
+ * Finding a zone's offset goes through `Intl` and costs more than everything else in formatting a date; the
+ * offset only changes at a switch, and no hour holds two switches, so an hour whose start and end have the
+ * same offset has it throughout and is kept.
+ */
+const offsetsByHour = new Map<number, number>()
+const offsetsKept = 64
+
+const berlinOffset = (millis: number): number => {
+  const from = millis - (((millis % hourMs) + hourMs) % hourMs)
+  const kept = offsetsByHour.get(from)
+  if (kept !== undefined) return kept
+  const offsetAt = (m: number) => DateTime.zonedOffset(DateTime.setZone(DateTime.makeUnsafe(m), berlin))
+  const offset = offsetAt(millis)
+  if (offsetAt(from) === offset && offsetAt(from + hourMs - 1) === offset) {
+    if (offsetsByHour.size >= offsetsKept) offsetsByHour.clear()
+    offsetsByHour.set(from, offset)
+  }
+  return offset
+}
+
+/** The Berlin wall-clock date and time of an instant (what `DateTime.toParts` of it in Berlin gives). */
+export const berlinParts = (at: DateTime.Utc): DateTime.DateTime.PartsWithWeekday => {
+  const millis = DateTime.toEpochMillis(at)
+  return DateTime.toPartsUtc(DateTime.makeUnsafe(millis + berlinOffset(millis)))
+}
+
+/** The start (00:00 Berlin) of the calendar day `days` after `day` (a date-only value in UTC), as an instant. */
+const berlinMidnightAfter = (day: DateTime.Utc, days: number): DateTime.Utc => {
+  // A date-only value in UTC is plain calendar arithmetic: no zone, no DST.
+  const date = DateTime.toPartsUtc(DateTime.add(day, { days }))
+  return DateTime.toUtc(
+    DateTime.makeZonedUnsafe(
+      { year: date.year, month: date.month, day: date.day },
+      { timeZone: berlin, adjustForTimeZone: true, disambiguation: "reject" }
+    )
+  )
+}
+
+/**
+ * Every order of one Berlin day has the same deadline, and the zone arithmetic costs more than the rest of
+ * building an order: the last day's answer is kept, with the instants that day starts and ends.
+ */
+let lastDay: { readonly from: number; readonly until: number; readonly deadline: DateTime.Utc } | undefined
+
 /**
  * The end of the provider's decision period, as a UTC instant.
  *
@@ -16,16 +64,18 @@ export const berlin: DateTime.TimeZone = DateTime.zoneMakeNamedUnsafe("Europe/Be
  * decision time; Berlin midnight is never skipped or repeated (the switches happen at 02:00/03:00).
  */
 export const decisionDeadline = (placedAt: DateTime.Utc): DateTime.Utc => {
-  const local = DateTime.toParts(DateTime.setZone(placedAt, berlin))
-  // A date-only value in UTC is plain calendar arithmetic: no zone, no DST.
+  const at = DateTime.toEpochMillis(placedAt)
+  const remembered = lastDay
+  if (remembered !== undefined && at >= remembered.from && at < remembered.until) return remembered.deadline
+  const local = berlinParts(placedAt)
   const orderDay = DateTime.makeUnsafe({ year: local.year, month: local.month, day: local.day })
-  const dayAfterLastDay = DateTime.toPartsUtc(DateTime.add(orderDay, { days: decisionPeriodDays + 1 }))
-  return DateTime.toUtc(
-    DateTime.makeZonedUnsafe(
-      { year: dayAfterLastDay.year, month: dayAfterLastDay.month, day: dayAfterLastDay.day },
-      { timeZone: berlin, adjustForTimeZone: true, disambiguation: "reject" }
-    )
-  )
+  const deadline = berlinMidnightAfter(orderDay, decisionPeriodDays + 1)
+  lastDay = {
+    from: DateTime.toEpochMillis(berlinMidnightAfter(orderDay, 0)),
+    until: DateTime.toEpochMillis(berlinMidnightAfter(orderDay, 1)),
+    deadline
+  }
+  return deadline
 }
 
 /** "After the deadline": from the first instant that no longer belongs to the period. */

@@ -110,20 +110,38 @@ export interface TransitionResult {
   readonly rule: TransitionRule
 }
 
-/** Why the rule may not be applied now, if anything stands in the way (permission, then deadline). */
+type Obstacle = "permission" | "deadlineExpired" | "deadlineNotReached"
+
+/**
+ * What stands in the way of applying the rule now, if anything (permission, then deadline). A name rather than
+ * the error: every view of an order asks this for each rule of its status, and errors are built only to fail.
+ */
+const obstacleOf = (order: Order, rule: TransitionRule, actor: Actor, now: DateTime.Utc): Obstacle | undefined => {
+  if (!actsFor(order, rule, actor)) return "permission"
+  // The period runs only until the provider's confirmation; afterwards the order is binding.
+  if (!awaitingProviderDecision.has(order.status)) return undefined
+  const past = isPastDeadline(order.deadline, now)
+  if (rule.action === "expire") return past ? undefined : "deadlineNotReached"
+  return past ? "deadlineExpired" : undefined
+}
+
+/** Why the rule may not be applied now, as the error `transition` fails with. */
 const obstacle = (
   order: Order,
   rule: TransitionRule,
   actor: Actor,
   now: DateTime.Utc
 ): PermissionDenied | DeadlineExpired | DeadlineNotReached | undefined => {
-  if (!actsFor(order, rule, actor)) return new PermissionDenied({ permission: rule.permission ?? "system" })
-  // The period runs only until the provider's confirmation; afterwards the order is binding.
-  if (!awaitingProviderDecision.has(order.status)) return undefined
-  const past = isPastDeadline(order.deadline, now)
-  if (rule.action === "expire")
-    return past ? undefined : new DeadlineNotReached({ orderId: order.id, deadline: order.deadline })
-  return past ? new DeadlineExpired({ orderId: order.id, deadline: order.deadline }) : undefined
+  switch (obstacleOf(order, rule, actor, now)) {
+    case undefined:
+      return undefined
+    case "permission":
+      return new PermissionDenied({ permission: rule.permission ?? "system" })
+    case "deadlineNotReached":
+      return new DeadlineNotReached({ orderId: order.id, deadline: order.deadline })
+    case "deadlineExpired":
+      return new DeadlineExpired({ orderId: order.id, deadline: order.deadline })
+  }
 }
 
 /**
@@ -183,7 +201,10 @@ export interface AllowedAction {
 export const allowedActions = (order: Order, viewer: Actor, now: DateTime.Utc): ReadonlyArray<AllowedAction> =>
   transitionTable
     .filter(
-      (r) => r.contractModel === order.contractModel && r.from === order.status && !obstacle(order, r, viewer, now)
+      (r) =>
+        r.contractModel === order.contractModel &&
+        r.from === order.status &&
+        obstacleOf(order, r, viewer, now) === undefined
     )
     .map((r) => ({ action: r.action, to: r.to }))
 

@@ -129,4 +129,28 @@ describe("cart", () => {
       assert.strictEqual(cart.pricePlan, o.pricePlans[0])
     })
   )
+
+  it.effect(
+    "each offering's definitions decide its configurations, however often and in whatever order they are asked",
+    () =>
+      Effect.gen(function* () {
+        // The same definitions as another object (read afresh from a database), and definitions differing in
+        // one limit only: a decoder kept for one must never answer for the other.
+        const copy: ReadonlyArray<PropertyDefinition> = JSON.parse(JSON.stringify(properties))
+        const fewerCpus: ReadonlyArray<PropertyDefinition> = properties.map((p) =>
+          p.key === "cpus" ? { ...p, type: { _tag: "Integer", min: 1, max: 8 } } : p
+        )
+        const config = { hostname: "web", cpus: 16, region: "nord" }
+        for (let round = 0; round < 3; round++) {
+          assert.deepStrictEqual(yield* validateConfiguration(properties, config), config)
+          assert.deepStrictEqual(paths(yield* Effect.flip(validateConfiguration(fewerCpus, config))), [
+            "configuration.cpus"
+          ])
+          assert.deepStrictEqual(yield* validateConfiguration(copy, config), config)
+          assert.deepStrictEqual(paths(yield* Effect.flip(validateConfiguration(copy, { ...config, disk: 1 }))), [
+            "configuration.disk"
+          ])
+        }
+      })
+  )
 })

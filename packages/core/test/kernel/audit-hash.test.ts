@@ -1,8 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as fc from "fast-check"
-import { sha256HexSync } from "../../src/kernel/Audit.ts"
-import { sha256Hex } from "../../src/kernel/Digest.ts"
+import { canonicalJson, sha256Hex, sha256HexSync } from "../../src/kernel/Digest.ts"
 
 describe("the audit hash", () => {
   it("is SHA-256: the standard test vectors", () => {
@@ -35,4 +34,33 @@ describe("the audit hash", () => {
       )
     )
   )
+
+  it("hashes canonical JSON: the text of the value with every object's keys sorted, whatever order they came in", () => {
+    // The rule written out plainly: a sorted copy of every object, whether its keys are in order or not.
+    const reference = (value: unknown): string =>
+      JSON.stringify(value, (_key, v: unknown) =>
+        v !== null && typeof v === "object" && !Array.isArray(v)
+          ? Object.fromEntries(
+              Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            )
+          : v
+      )
+    const reversed = (value: unknown): unknown =>
+      value !== null && typeof value === "object"
+        ? Array.isArray(value)
+          ? value.map(reversed)
+          : Object.fromEntries(
+              Object.entries(value as Record<string, unknown>)
+                .reverse()
+                .map(([k, v]) => [k, reversed(v)])
+            )
+        : value
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        assert.strictEqual(canonicalJson(value), reference(value))
+        assert.strictEqual(canonicalJson(reversed(value)), reference(value))
+      }),
+      { numRuns: 500 }
+    )
+  })
 })

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { DateTime } from "effect"
 import * as fc from "fast-check"
-import { berlin, decisionDeadline, isPastDeadline } from "../../src/orders/Deadline.ts"
+import { berlin, berlinParts, decisionDeadline, isPastDeadline } from "../../src/orders/Deadline.ts"
 
 const iso = (d: DateTime.Utc) => DateTime.formatIso(d)
 const deadlineOf = (placedAt: string) => iso(decisionDeadline(DateTime.makeUnsafe(placedAt)))
@@ -83,6 +83,63 @@ describe("decision deadline (§§ 187 (1), 188 (2) BGB, Europe/Berlin)", () => {
         assert.isTrue(hours > 30 * 24 - 1 && hours <= 31 * 24 + 1, `${hours} hours`)
       }),
       { numRuns: 2000 }
+    )
+  })
+
+  it("an order placed on the day remembered gets the same deadline as one computed afresh, either side of midnight", () => {
+    // The rule written out without the remembered day: Berlin date, plus 31 calendar days, at Berlin midnight.
+    const reference = (placedAt: DateTime.Utc) => {
+      const local = DateTime.toParts(DateTime.setZone(placedAt, berlin))
+      const end = DateTime.toPartsUtc(
+        DateTime.add(DateTime.makeUnsafe({ year: local.year, month: local.month, day: local.day }), { days: 31 })
+      )
+      return iso(
+        DateTime.toUtc(
+          DateTime.makeZonedUnsafe(
+            { year: end.year, month: end.month, day: end.day },
+            { timeZone: berlin, adjustForTimeZone: true, disambiguation: "reject" }
+          )
+        )
+      )
+    }
+    // Instants clustered around Berlin midnights (winter and summer, DST switch days), in any order.
+    const midnights = [
+      "2025-01-15T23:00:00Z",
+      "2025-07-15T22:00:00Z",
+      "2025-03-29T23:00:00Z",
+      "2025-03-30T22:00:00Z",
+      "2025-10-25T22:00:00Z",
+      "2025-10-26T23:00:00Z"
+    ].map((t) => DateTime.toEpochMillis(DateTime.makeUnsafe(t)))
+    const near = fc
+      .tuple(fc.constantFrom(...midnights), fc.integer({ min: -26 * 3_600_000, max: 26 * 3_600_000 }))
+      .map(([m, offset]) => DateTime.makeUnsafe(m + offset))
+    fc.assert(
+      fc.property(fc.array(near, { minLength: 1, maxLength: 20 }), (instants) => {
+        for (const placedAt of instants) assert.strictEqual(iso(decisionDeadline(placedAt)), reference(placedAt))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("Berlin wall-clock time is the zone's, also in the hours around a DST switch and at any instant", () => {
+    const switches = ["2025-03-30T01:00:00Z", "2025-10-26T01:00:00Z", "1996-10-27T01:00:00Z"].map((t) =>
+      DateTime.toEpochMillis(DateTime.makeUnsafe(t))
+    )
+    const instant = fc.oneof(
+      fc
+        .tuple(fc.constantFrom(...switches), fc.integer({ min: -3 * 3_600_000, max: 3 * 3_600_000 }))
+        .map(([m, offset]) => m + offset),
+      fc.integer({ min: -2_208_988_800_000, max: 4_102_444_800_000 })
+    )
+    fc.assert(
+      fc.property(fc.array(instant, { minLength: 1, maxLength: 20 }), (instants) => {
+        for (const millis of instants) {
+          const at = DateTime.makeUnsafe(millis)
+          assert.deepStrictEqual(berlinParts(at), DateTime.toParts(DateTime.setZone(at, berlin)), `${millis}`)
+        }
+      }),
+      { numRuns: 300 }
     )
   })
 })

@@ -9,16 +9,52 @@ export const fromJson = (text: string): unknown => JSON.parse(text)
 export const toJsonOrNull = (value: unknown): string | null => (value === null ? null : JSON.stringify(value))
 export const fromJsonOrNull = (text: string | null): unknown => (text === null ? null : JSON.parse(text))
 
+interface JsonColumn<T> {
+  readonly write: (value: T) => string
+  readonly read: (text: string) => T
+}
+
+/** Enough for the offering versions and orders of a busy moment; a miss only decodes again. */
+const readsKept = 128
+
+/** One column codec per schema: columns of one schema (an order's eligibility answer and its folder's) share it. */
+const columns = new WeakMap<object, JsonColumn<unknown>>()
+
 /**
  * A JSON column of a core schema, through the schema's JSON codec: instants, money and other classes come
  * back as the values core made, and numbers JSON cannot hold (NaN, ±Infinity) survive.
+ *
+ * Core's values are immutable, so the text of a value already written is remembered by the value (an order's
+ * eligibility answer is written with the order and again with its contract folder), and the value of a text
+ * recently read by the text (every order reads its offering version). Encoding and decoding through the
+ * schema cost more than the statement that writes or reads them.
  */
-export const jsonColumn = <T, E>(schema: Schema.Codec<T, E>) => {
+export const jsonColumn = <T, E>(schema: Schema.Codec<T, E>): JsonColumn<T> => {
+  const known = columns.get(schema)
+  if (known) return known as JsonColumn<T>
   const codec = Schema.toCodecJson(schema)
   const encode = Schema.encodeSync(codec)
   const decode = Schema.decodeUnknownSync(codec)
-  return {
-    write: (value: T): string => JSON.stringify(encode(value)),
-    read: (text: string): T => decode(JSON.parse(text))
+  const written = new WeakMap<object, string>()
+  const read = new Map<string, T>()
+  const column: JsonColumn<T> = {
+    write: (value) => {
+      if (typeof value !== "object" || value === null) return JSON.stringify(encode(value))
+      const remembered = written.get(value)
+      if (remembered !== undefined) return remembered
+      const text = JSON.stringify(encode(value))
+      written.set(value, text)
+      return text
+    },
+    read: (text) => {
+      const remembered = read.get(text)
+      if (remembered !== undefined) return remembered
+      const value = decode(JSON.parse(text))
+      if (read.size >= readsKept) read.clear()
+      read.set(text, value)
+      return value
+    }
   }
+  columns.set(schema, column as JsonColumn<unknown>)
+  return column
 }
