@@ -49,6 +49,13 @@ export interface ServerConfig {
   readonly trustProxy: boolean
   /** Load shedding: requests in flight beyond this answer 503 with Retry-After at once. */
   readonly maxInFlight: number
+  /**
+   * Load shedding: once a crowd (16+ connections) may have waited longer than this in front of the app (the loop
+   * busy without a pause since), new requests answer 503 with Retry-After at once until it has caught up.
+   */
+  readonly maxQueueDelay: Duration.Duration
+  /** Connections the kernel completes and holds for the server until it accepts them (`listen` backlog). */
+  readonly listenBacklog: number
   readonly dispatchInterval: Duration.Duration
   readonly sweepInterval: Duration.Duration
   /** How long a shutdown waits for requests in flight before it closes their connections. */
@@ -73,6 +80,8 @@ export const defaults = {
   PORT: 8787,
   DATABASE_URL: "./data/cloudportal.db",
   CLOUDPORTAL_MAX_IN_FLIGHT: 64,
+  CLOUDPORTAL_MAX_QUEUE_DELAY: "200 millis",
+  CLOUDPORTAL_LISTEN_BACKLOG: 511,
   CLOUDPORTAL_DISPATCH_INTERVAL: "5 seconds",
   CLOUDPORTAL_SWEEP_INTERVAL: "5 minutes",
   CLOUDPORTAL_SHUTDOWN_TIMEOUT: "10 seconds",
@@ -126,6 +135,7 @@ export const loadConfig = (env: Environment, cwd: string): ConfigResult => {
       | "CLOUDPORTAL_SWEEP_INTERVAL"
       | "CLOUDPORTAL_SHUTDOWN_TIMEOUT"
       | "CLOUDPORTAL_CAPTCHA_LIFETIME"
+      | "CLOUDPORTAL_MAX_QUEUE_DELAY"
   ): Duration.Duration => {
     const value = text(name) ?? defaults[name]
     const parsed = Duration.fromInput(value as Duration.Input)
@@ -258,6 +268,23 @@ export const loadConfig = (env: Environment, cwd: string): ConfigResult => {
     else problem("CLOUDPORTAL_MAX_IN_FLIGHT", `must be a whole number of at least 1, got "${rawMaxInFlight}"`)
   }
 
+  const maxQueueDelay = duration("CLOUDPORTAL_MAX_QUEUE_DELAY")
+  // Below the loop monitor's resolution (10 ms) and a garbage collection's pause the guard would refuse at random;
+  // beyond a minute it guards nothing a client still waits for.
+  if (Duration.toMillis(maxQueueDelay) < 20 || Duration.toMillis(maxQueueDelay) > 60_000)
+    problem(
+      "CLOUDPORTAL_MAX_QUEUE_DELAY",
+      `must be from 20 millis to 1 minute, got "${text("CLOUDPORTAL_MAX_QUEUE_DELAY") ?? ""}"`
+    )
+
+  const rawBacklog = text("CLOUDPORTAL_LISTEN_BACKLOG")
+  let listenBacklog: number = defaults.CLOUDPORTAL_LISTEN_BACKLOG
+  if (rawBacklog !== undefined) {
+    const parsed = Number(rawBacklog)
+    if (/^\d+$/u.test(rawBacklog) && parsed >= 1 && parsed <= 65_535) listenBacklog = parsed
+    else problem("CLOUDPORTAL_LISTEN_BACKLOG", `must be a whole number from 1 to 65535, got "${rawBacklog}"`)
+  }
+
   const config: ServerConfig = {
     production,
     host,
@@ -272,6 +299,8 @@ export const loadConfig = (env: Environment, cwd: string): ConfigResult => {
     operator,
     trustProxy: flag("CLOUDPORTAL_TRUST_PROXY", false),
     maxInFlight,
+    maxQueueDelay,
+    listenBacklog,
     dispatchInterval: duration("CLOUDPORTAL_DISPATCH_INTERVAL"),
     sweepInterval: duration("CLOUDPORTAL_SWEEP_INTERVAL"),
     shutdownTimeout: duration("CLOUDPORTAL_SHUTDOWN_TIMEOUT")

@@ -1,14 +1,15 @@
 import { mkdirSync } from "node:fs"
-import type { Server } from "node:http"
+import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { createApp } from "@cloudportal/adapter-hono"
 import { Operators } from "@cloudportal/core"
 import { type DemoWorld, seedDemoWorld } from "@cloudportal/core/demo"
-import { serve } from "@hono/node-server"
+import { getRequestListener } from "@hono/node-server"
 import { getConnInfo } from "@hono/node-server/conninfo"
 import { Duration, Effect, Fiber, ManagedRuntime, Queue, Redacted } from "effect"
+import { type Admission, makeAdmission } from "./admission.ts"
 import { dispatchLoop, sweepLoop } from "./background.ts"
 import type { ServerConfig } from "./config.ts"
 import { serverLayer } from "./layers.ts"
@@ -35,10 +36,10 @@ const ensureDatabaseFolder = (url: string) => {
 
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"])
 
-const listen = (fetch: Parameters<typeof serve>[0]["fetch"], host: string, port: number) =>
+const listen = (server: Server, host: string, port: number, backlog: number) =>
   new Promise<Server>((resolveServer, reject) => {
-    const server = serve({ fetch, hostname: host, port }, () => resolveServer(server as Server)) as Server
     server.once("error", reject)
+    server.listen({ host, port, backlog }, () => resolveServer(server))
   })
 
 /** `server.close` waits for every connection; idle keep-alive ones are closed as they turn idle. */
@@ -53,6 +54,24 @@ const closeServer = (server: Server, timeout: Duration.Duration) =>
     })
     server.closeIdleConnections()
   })
+
+/** Every 10 s in which requests were turned away: one line for the operator, who may need another instance. */
+const reportShedding = (admission: Admission) => {
+  let reported = admission.stats()
+  const timer = setInterval(() => {
+    const now = admission.stats()
+    const waited = now.shedQueueDelay - reported.shedQueueDelay
+    const crowded = now.shedInFlight - reported.shedInFlight
+    if (waited + crowded > 0)
+      process.stderr.write(
+        `cloudportal: überlastet / overloaded: ${waited + crowded} requests answered 503 in 10 s ` +
+          `(${waited} waited too long, ${crowded} beyond the in-flight limit; ${now.admitted - reported.admitted} served)\n`
+      )
+    reported = now
+  }, 10_000)
+  timer.unref()
+  return timer
+}
 
 /**
  * Migrates the database, seeds the demo world or the first operator, starts the dispatcher and the deadline
@@ -98,7 +117,18 @@ export const startServer = async (config: ServerConfig): Promise<RunningServer> 
       if (unsafeMethods.has(request.method)) Queue.offerUnsafe(wake, undefined)
       return response
     }
-    const server = await listen(fetch, config.host, config.port)
+    // Admission control before Hono: what it turns away costs next to nothing (see admission.ts). The adapter's
+    // own `maxInFlight` stays as the line behind it.
+    const admission = makeAdmission({
+      maxInFlight: config.maxInFlight,
+      maxQueueDelayMs: Duration.toMillis(config.maxQueueDelay),
+      retryAfterSeconds: 1,
+      exempt: new Set(["/healthz"])
+    })
+    const server = createServer(admission.wrap(getRequestListener(fetch, { hostname: config.host })))
+    admission.attach(server)
+    await listen(server, config.host, config.port, config.listenBacklog)
+    const overloadLog = reportShedding(admission)
     const { port } = server.address() as AddressInfo
     const host = config.host.includes(":") ? `[${config.host}]` : config.host
 
@@ -106,6 +136,8 @@ export const startServer = async (config: ServerConfig): Promise<RunningServer> 
     const stop = () => {
       stopping ??= (async () => {
         await closeServer(server, config.shutdownTimeout)
+        clearInterval(overloadLog)
+        admission.close()
         await runtime.runPromise(Effect.all([Fiber.interrupt(dispatcher), Fiber.interrupt(sweeper)]))
         await runtime.dispose()
       })()

@@ -154,4 +154,32 @@ describe("configuration from the environment", () => {
     const message = formatProblems(result._tag === "Invalid" ? result.problems : [])
     expect(message).toContain('  PORT must be a port number from 0 to 65535, got "80a"')
   })
+
+  it("load shedding defaults to 64 requests in flight, 200 ms of queueing delay and Node's backlog of 511, and refuses values that cannot work", () => {
+    const config = valid(loadConfig({}, "/srv/app"))
+    expect(config.maxInFlight).toBe(64)
+    expect(Duration.toMillis(config.maxQueueDelay)).toBe(200)
+    expect(config.listenBacklog).toBe(511)
+    const tuned = valid(
+      loadConfig(
+        {
+          CLOUDPORTAL_MAX_IN_FLIGHT: "16",
+          CLOUDPORTAL_MAX_QUEUE_DELAY: "500 millis",
+          CLOUDPORTAL_LISTEN_BACKLOG: "4096"
+        },
+        "/srv/app"
+      )
+    )
+    expect([tuned.maxInFlight, Duration.toMillis(tuned.maxQueueDelay), tuned.listenBacklog]).toEqual([16, 500, 4096])
+    for (const [variable, value] of [
+      ["CLOUDPORTAL_MAX_QUEUE_DELAY", "5 millis"],
+      ["CLOUDPORTAL_MAX_QUEUE_DELAY", "2 minutes"],
+      ["CLOUDPORTAL_MAX_QUEUE_DELAY", "bald"],
+      ["CLOUDPORTAL_LISTEN_BACKLOG", "0"],
+      ["CLOUDPORTAL_LISTEN_BACKLOG", "70000"],
+      ["CLOUDPORTAL_LISTEN_BACKLOG", "viele"],
+      ["CLOUDPORTAL_MAX_IN_FLIGHT", "1.5"]
+    ] as const)
+      expect(problemsOf(loadConfig({ [variable]: value }, "/srv/app")), `${variable}=${value}`).toEqual([variable])
+  })
 })

@@ -20,6 +20,7 @@ import { roleRoutes } from "./routes/roles.ts"
 import { adapterProblemResponse, type CoreRuntime, makeRunner } from "./runtime.ts"
 import { sameOriginForCookieAuth, securityHeaders } from "./security.ts"
 import { cookiePolicy, publicUrlOf, requireSession } from "./session.ts"
+import { loadShedding } from "./shedding.ts"
 
 /** Every route of the API, relative to the base path: what `hc<AppType>(baseUrlWithBasePath)` is typed by. */
 const apiRoutes = (deps: Deps) =>
@@ -68,24 +69,7 @@ export const createApp = (runtime: CoreRuntime, appOptions: AppOptions = {}) => 
   const app = new Hono()
 
   // Load shedding first: a request turned away costs almost nothing, and the ones let in keep their latency.
-  let inFlight = 0
-  app.use("*", async (c, next) => {
-    if (inFlight >= options.maxInFlight) {
-      const response = adapterProblemResponse(
-        c,
-        "Overloaded",
-        "Zu viele gleichzeitige Anfragen, bitte gleich erneut versuchen / too many requests in flight, retry shortly"
-      )
-      response.headers.set("retry-after", "1")
-      return response
-    }
-    inFlight++
-    try {
-      await next()
-    } finally {
-      inFlight--
-    }
-  })
+  app.use("*", loadShedding(options.maxInFlight))
   app.use("*", securityHeaders)
   app.use(
     "*",

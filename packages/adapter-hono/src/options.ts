@@ -65,6 +65,8 @@ export interface AppOptions {
   /**
    * Load shedding: at most this many requests in flight in this app instance; the next one answers at once
    * with 503 `Overloaded` and `Retry-After`, instead of waiting in an unbounded queue (default: no limit).
+   * It sees only requests that reached the app; on Node the queue in front of it (connections not yet accepted,
+   * requests not yet read) needs a guard before Hono, as the example node server has (README, "Load shedding").
    */
   readonly maxInFlight?: number
   /** Trust the first hop of `X-Forwarded-For` as the client address (only behind a proxy that sets it). */
