@@ -1,9 +1,10 @@
-import type { CoreServices } from "@cloudportal/core"
+import { type CoreServices, RequestViewer } from "@cloudportal/core"
 import { Cause, DateTime, Effect, Exit, type ManagedRuntime, Schema } from "effect"
 import type { Context } from "hono"
 import { type AdapterProblemCode, adapterProblems, errorStatus, errorTitles, isCoreErrorTag } from "./errors.ts"
 import { type Locale, localeOf } from "./locale.ts"
 import { type FieldError, type Problem, ProblemException, problemResponse, problemType } from "./problem.ts"
+import type { SessionHolder } from "./session.ts"
 
 /** What the app runs core's use cases on: a `ManagedRuntime` of every core service. */
 export type CoreRuntime = ManagedRuntime.ManagedRuntime<CoreServices, unknown>
@@ -133,7 +134,12 @@ export const makeRunner = (runtime: CoreRuntime): Runner => {
 
   return {
     run: async (c, effect) => {
-      const exit = await runtime.runPromiseExit(effect)
+      // The member this request's session middleware read, for this request's read-only use cases (core's
+      // `loadMemberForRead`): one read of the session and its holder per request, never kept past it.
+      const viewer = (c.get("session") as SessionHolder | undefined)?.viewer
+      const exit = await runtime.runPromiseExit(
+        viewer === undefined ? effect : Effect.provideService(effect, RequestViewer, viewer)
+      )
       if (Exit.isSuccess(exit)) return exit.value
       throw new ProblemException(failure(c, exit.cause))
     },

@@ -81,6 +81,13 @@ const unauthenticated = (c: Context): ProblemException => {
   return new ProblemException(problemResponse(answer.problem, answer.headers))
 }
 
+/** The token a request presents, or the 401 problem thrown: for routes that hand the token to core themselves. */
+export const tokenOrUnauthenticated = (c: Context, options: ResolvedOptions): string => {
+  const presented = presentedToken(c, options)
+  if (!presented) throw unauthenticated(c)
+  return presented.token
+}
+
 /** Every signed-in route: a live session, or 401. Core re-reads the actor inside each use case. */
 export const requireSession =
   (runner: Runner, options: ResolvedOptions): MiddlewareHandler<SessionEnv> =>

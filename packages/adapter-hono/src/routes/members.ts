@@ -5,12 +5,16 @@ import { PageOf, toJson } from "../json.ts"
 import { describe } from "../openapi.ts"
 import { field } from "../rateLimit.ts"
 import { jsonBody, PageQuery, queryOf, rawBody } from "../validation.ts"
+import { limitOnce } from "./limitOnce.ts"
+import { memberViewJson } from "./memberJson.ts"
 
 const tag = "Members"
 
 /** Accounts of the own organization: „Konto hinzufügen", lifecycle, names and roles. */
-export const memberRoutes = ({ runner, session, limit }: Deps) =>
-  new Hono()
+export const memberRoutes = ({ runner, options, session }: Deps) => {
+  // Both counters of a limit in one commit (see `limitOnce`).
+  const limit = limitOnce(runner, options)
+  return new Hono()
     .get(
       "/",
       describe({
@@ -26,7 +30,7 @@ export const memberRoutes = ({ runner, session, limit }: Deps) =>
           c,
           Members.use((m) => m.list(c.var.session.actor, c.req.valid("query")))
         )
-        return c.json(toJson(PageOf(MemberView), page), 200)
+        return c.json({ items: page.items.map(memberViewJson), nextCursor: page.nextCursor }, 200)
       }
     )
     .post(
@@ -201,3 +205,4 @@ export const memberRoutes = ({ runner, session, limit }: Deps) =>
         return c.body(null, 202)
       }
     )
+}

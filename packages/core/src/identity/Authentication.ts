@@ -17,10 +17,11 @@ import { type Permission, permissionKeys } from "../kernel/Permission.ts"
 import { type RateLimit, type RateLimited, RateLimiter } from "../kernel/RateLimiter.ts"
 import { SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
-import { Account, AccountStatus, displayName } from "../members/Account.ts"
+import { Account, AccountStatus, displayName, type Role } from "../members/Account.ts"
 import { AccountStore, RoleStore } from "../members/AccountStore.ts"
 import { AccountNotFound, IllegalAccountTransition, type MemberView, memberView } from "../members/Membership.ts"
 import { actorOf, effectivePermissions, isAdmin } from "../members/Permissions.ts"
+import type { MemberViewer } from "../members/Viewer.ts"
 import type { Organization } from "../organization/Organization.ts"
 import { OrganizationStore } from "../organization/OrganizationStore.ts"
 import { effectiveRegistrationStatus, isRegistrationOpen, RegistrationStatus } from "../registration/Registration.ts"
@@ -29,7 +30,6 @@ import { checkLink, issueLink, LinkExpiredOrUsed, LinkTokenStore, PresentedToken
 import { Password, PresentedPassword } from "./Password.ts"
 import { PasswordHasher } from "./PasswordHasher.ts"
 import {
-  hashSecret,
   type IssuedSession,
   isLive,
   issueSession,
@@ -37,6 +37,7 @@ import {
   SessionPolicyRef,
   SessionStore
 } from "./Session.ts"
+import { sha256HexSync } from "./Sha256.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors: each tells the person what to do, and none before the password was right reveals that an account exists.
@@ -117,6 +118,11 @@ export interface Authenticated {
   readonly actor: Member | Operator
   readonly account: AccountProfile
   readonly sessionId: SessionId
+  /**
+   * For a member: `actor` with the account and roles it was decided on, read with the session. Provide it as
+   * the request's `RequestViewer` so that read-only use cases of the same request do not read it again.
+   */
+  readonly viewer?: MemberViewer | undefined
 }
 
 export interface AuthenticationPolicy {
@@ -241,25 +247,38 @@ export class Authentication extends Context.Service<
       random.bytes(32).pipe(Effect.flatMap((bytes) => hasher.hash(base64url(bytes))))
     )
 
-    const signedIn = Effect.fnUntraced(function* (account: Account) {
+    /** What a signed-in request answers, from the account and what was read with it. */
+    const signedInOf = (
+      account: Account,
+      organization: Organization | undefined,
+      orgRoles: ReadonlyArray<Role>
+    ): SignedIn => {
       if (account.kind === "operator" || account.organizationId === null)
-        return { account: accountProfile(account), organization: null, permissions: [] } satisfies SignedIn
-      const organization = (yield* organizations.get(account.organizationId)) ?? null
-      const orgRoles = yield* roles.listByOrganization(account.organizationId)
+        return { account: accountProfile(account), organization: null, permissions: [] }
       const self = actorOf(account, orgRoles)
       return {
         account: self._tag === "Member" ? memberView(account, orgRoles, self) : accountProfile(account),
-        organization,
+        organization: organization ?? null,
         permissions: permissionList(effectivePermissions(account, orgRoles))
-      } satisfies SignedIn
+      }
+    }
+
+    /** The account's organization and its roles: read once per sign-in, for the decision and for the answer. */
+    const organizationAndRoles = Effect.fnUntraced(function* (account: Account) {
+      if (account.kind === "operator" || account.organizationId === null)
+        return { organization: undefined, roles: [] as ReadonlyArray<Role> }
+      const organization = yield* organizations.get(account.organizationId)
+      return { organization, roles: yield* roles.listByOrganization(account.organizationId) }
     })
 
-    /** Whether the account may hold a session at all: active, and a member only of an existing organization. */
-    const maySignIn = Effect.fnUntraced(function* (account: Account) {
-      if (account.status !== "active" || account.passwordResetRequired) return false
-      if (account.kind === "operator") return true
-      return account.organizationId !== null && (yield* organizations.get(account.organizationId)) !== undefined
-    })
+    /**
+     * Whether the account may hold a session at all: active, and a member only of an existing organization
+     * (`organization` is the account's, as read with it).
+     */
+    const holderMaySignIn = (account: Account, organization: Organization | undefined): boolean =>
+      account.status === "active" &&
+      !account.passwordResetRequired &&
+      (account.kind === "operator" || (account.organizationId !== null && organization?.id === account.organizationId))
 
     const login = Effect.fn("Authentication.login")(function* (input: {
       readonly email: string
@@ -286,7 +305,8 @@ export class Authentication extends Context.Service<
       if (!correct || stored === null) return yield* new InvalidCredentials()
       if (account.passwordResetRequired) return yield* new PasswordResetRequired()
       if (account.status === "deactivated") return yield* new AccountDeactivated()
-      if (!(yield* maySignIn(account))) return yield* new InvalidCredentials()
+      const { organization, roles: orgRoles } = yield* organizationAndRoles(account)
+      if (!holderMaySignIn(account, organization)) return yield* new InvalidCredentials()
       const rehashed = hasher.needsRehash(stored) ? yield* hasher.hash(password) : undefined
       const session = yield* inTransaction(
         Effect.gen(function* () {
@@ -301,7 +321,7 @@ export class Authentication extends Context.Service<
           return yield* issueSession(account.id)
         })
       )
-      return { ...(yield* signedIn(account)), session } satisfies LoggedIn
+      return { ...signedInOf(account, organization, orgRoles), session } satisfies LoggedIn
     })
 
     const signInWithVerifiedEmail = Effect.fn("Authentication.signInWithVerifiedEmail")(function* (raw: string) {
@@ -310,9 +330,10 @@ export class Authentication extends Context.Service<
       if (!account) return yield* new InvalidCredentials()
       if (account.passwordResetRequired) return yield* new PasswordResetRequired()
       if (account.status === "deactivated") return yield* new AccountDeactivated()
-      if (!(yield* maySignIn(account))) return yield* new InvalidCredentials()
+      const { organization, roles: orgRoles } = yield* organizationAndRoles(account)
+      if (!holderMaySignIn(account, organization)) return yield* new InvalidCredentials()
       const session = yield* inTransaction(issueSession(account.id))
-      return { ...(yield* signedIn(account)), session } satisfies LoggedIn
+      return { ...signedInOf(account, organization, orgRoles), session } satisfies LoggedIn
     })
 
     /** The stored session a token stands for, if the token's secret matches its hash. */
@@ -321,7 +342,7 @@ export class Authentication extends Context.Service<
       if (!parsed) return undefined
       const session = yield* sessions.get(parsed.id)
       if (!session) return undefined
-      return timingSafeEqual(yield* hashSecret(parsed.secret), session.secretHash) ? session : undefined
+      return timingSafeEqual(sha256HexSync(parsed.secret), session.secretHash) ? session : undefined
     })
 
     const logout = Effect.fn("Authentication.logout")(function* (token: string) {
@@ -329,32 +350,41 @@ export class Authentication extends Context.Service<
       if (session) yield* sessions.revoke(session.id, yield* DateTime.now)
     })
 
+    /**
+     * The live session a token stands for and its holder, read in one go (`getWithHolder`) on every signed-in
+     * request, never cached: a revoked session, a deactivated account or a role taken away counts at once.
+     */
     const live = Effect.fnUntraced(function* (token: string) {
-      const session = yield* sessionOf(token)
+      const parsed = parseSessionToken(token)
+      if (!parsed) return yield* new Unauthenticated()
+      const found = yield* sessions.getWithHolder(parsed.id).pipe(Effect.provideContext(context))
+      if (!found || !timingSafeEqual(sha256HexSync(parsed.secret), found.session.secretHash))
+        return yield* new Unauthenticated()
+      const { session, account, organization } = found
       const now = yield* DateTime.now
       const policy = yield* SessionPolicyRef
-      if (!session || !isLive(session, now, policy)) return yield* new Unauthenticated()
-      const account = yield* accounts.get(session.accountId)
-      if (!account || !(yield* maySignIn(account))) return yield* new Unauthenticated()
+      if (!isLive(session, now, policy) || !account || !holderMaySignIn(account, organization))
+        return yield* new Unauthenticated()
       const touchPolicy = yield* AuthenticationPolicyRef
       if (!DateTime.isLessThan(now, DateTime.addDuration(session.lastSeenAt, touchPolicy.sessionTouchInterval)))
         yield* sessions.touch(session.id, now)
-      return { session, account }
+      return { session, account, organization, roles: found.roles }
     })
 
     const authenticate = Effect.fn("Authentication.authenticate")(function* (token: string) {
-      const { session, account } = yield* live(token)
-      const orgRoles = account.organizationId ? yield* roles.listByOrganization(account.organizationId) : []
+      const { session, account, roles: orgRoles } = yield* live(token)
+      const actor = actorOf(account, orgRoles)
       return {
-        actor: actorOf(account, orgRoles),
+        actor,
         account: accountProfile(account),
-        sessionId: session.id
+        sessionId: session.id,
+        viewer: actor._tag === "Member" ? { actor, account, roles: orgRoles } : undefined
       } satisfies Authenticated
     })
 
     const me = Effect.fn("Authentication.me")(function* (token: string) {
-      const { account } = yield* live(token)
-      return yield* signedIn(account)
+      const { account, organization, roles: orgRoles } = yield* live(token)
+      return signedInOf(account, organization, orgRoles)
     })
 
     /** Issues a reset link for the account and queues its mail. Inside a unit of work. */

@@ -17,6 +17,22 @@ export class MainAdminConflict extends Schema.TaggedError<MainAdminConflict>()("
 
 export type AccountWriteError = EmailAlreadyRegistered | MainAdminConflict | StorageError
 
+/** An account with its position in creation order: what keyset paging continues after. */
+export interface KeyedAccount {
+  readonly account: Account
+  /**
+   * Printable ASCII, ascending in creation order (as strings), fixed for the account's life and unique in the
+   * store. Its form is the store's own: a key is only ever handed back to the store that made it.
+   */
+  readonly key: string
+}
+
+/** What `pageMembers` is asked for: at most `limit` members, after the one keyed `after`. */
+export interface MembersPageRequest {
+  readonly limit: number
+  readonly after?: string | undefined
+}
+
 export class AccountStore extends Context.Service<
   AccountStore,
   {
@@ -27,16 +43,29 @@ export class AccountStore extends Context.Service<
     readonly findByEmail: (email: Email) => Effect.Effect<Account | undefined, StorageError>
     /** Every account of the organization, deleted ones included, in creation order. */
     readonly listByOrganization: (id: OrganizationId) => Effect.Effect<ReadonlyArray<Account>, StorageError>
+    /**
+     * One page of the organization's members (kind member) that are not deleted, in creation order: at most
+     * `limit` of them, after the one keyed `after` (from the start without it). Costs the page, not the
+     * organization: a database answers it from its index. A key this store did not make finds nothing.
+     */
+    readonly pageMembers: (
+      id: OrganizationId,
+      request: MembersPageRequest
+    ) => Effect.Effect<ReadonlyArray<KeyedAccount>, StorageError>
   }
 >()("@cloudportal/core/AccountStore") {
   static readonly layerMemory = Layer.sync(AccountStore)(() => {
     const rows = new MemoryTable<AccountId, Account>()
+    // Creation order as a number per account, like a database's row id: never reused, never moved by updates.
+    const sequence = new Map<AccountId, number>()
+    const keyOf = (n: number) => String(n).padStart(positionDigits, "0")
     const save = (a: Account): Effect.Effect<void, AccountWriteError> =>
       Effect.suspend((): Effect.Effect<void, AccountWriteError> => {
         if (a.status !== "deleted" && rows.find((o) => o.id !== a.id && o.status !== "deleted" && o.email === a.email))
           return Effect.fail(new EmailAlreadyRegistered({ email: a.email }))
         if (a.isMainAdmin && rows.find((o) => o.id !== a.id && o.isMainAdmin && o.organizationId === a.organizationId))
           return Effect.fail(new MainAdminConflict({ organizationId: a.organizationId ?? "" }))
+        if (!rows.get(a.id)) sequence.set(a.id, sequence.size + 1)
         return rows.set(a.id, a)
       })
     return {
@@ -44,10 +73,30 @@ export class AccountStore extends Context.Service<
       update: save,
       get: (id) => Effect.sync(() => rows.get(id)),
       findByEmail: (email) => Effect.sync(() => rows.find((a) => a.email === email && a.status !== "deleted")),
-      listByOrganization: (id) => Effect.sync(() => rows.filter((a) => a.organizationId === id))
+      listByOrganization: (id) => Effect.sync(() => rows.filter((a) => a.organizationId === id)),
+      pageMembers: (id, { limit, after }) =>
+        Effect.sync(() => {
+          if (after !== undefined && positionOf(after) === undefined) return []
+          // The table iterates in insertion order, which is the order of `sequence`: the first `limit` found are the page.
+          const found: Array<KeyedAccount> = []
+          for (const account of rows.values()) {
+            if (found.length >= limit) break
+            if (account.organizationId !== id || account.kind !== "member" || account.status === "deleted") continue
+            const key = keyOf(sequence.get(account.id) ?? 0)
+            if (after === undefined || key > after) found.push({ account, key })
+          }
+          return found
+        })
     }
   })
 }
+
+/** Width of a position key: 19 digits hold every 64-bit row id, so string order is number order. */
+export const positionDigits = 19
+
+/** The position a key of `positionDigits` digits stands for; undefined for anything else. */
+export const positionOf = (key: string): bigint | undefined =>
+  key.length === positionDigits && /^[0-9]+$/u.test(key) ? BigInt(key) : undefined
 
 /** Role names are unique within an organization, compared NFKC-, case- and whitespace-insensitively. */
 export class RoleNameTaken extends Schema.TaggedError<RoleNameTaken>()("RoleNameTaken", { name: Schema.String }) {}

@@ -4,6 +4,7 @@ import { PasswordHasher } from "../identity/PasswordHasher.ts"
 import { type IssuedSession, issueSession, SessionStore } from "../identity/Session.ts"
 import type { Actor, Member } from "../kernel/Actor.ts"
 import { type AuditLog, record } from "../kernel/Audit.ts"
+import { fromBase64url } from "../kernel/Encoding.ts"
 import {
   decodeInput,
   type InvalidInput,
@@ -13,7 +14,7 @@ import {
 } from "../kernel/Errors.ts"
 import { AccountId, OrganizationId } from "../kernel/Ids.ts"
 import { enqueue, type Outbox } from "../kernel/Outbox.ts"
-import { type Page, PageRequest, page } from "../kernel/Paging.ts"
+import { defaultPageLimit, type Page, PageRequest, page } from "../kernel/Paging.ts"
 import type { Permission } from "../kernel/Permission.ts"
 import { type RateLimit, type RateLimited, RateLimiter } from "../kernel/RateLimiter.ts"
 import { newId, type SecureRandom } from "../kernel/SecureRandom.ts"
@@ -22,7 +23,7 @@ import type { Organization } from "../organization/Organization.ts"
 import { OrganizationStore } from "../organization/OrganizationStore.ts"
 import { OrganizationNotFound } from "../organization/Profile.ts"
 import { Account, displayName } from "./Account.ts"
-import { AccountStore, EmailAlreadyRegistered, RoleStore } from "./AccountStore.ts"
+import { AccountStore, type EmailAlreadyRegistered, RoleStore } from "./AccountStore.ts"
 import {
   AccountNotFound,
   accountSnapshot,
@@ -45,7 +46,7 @@ import {
   type RoleNotFound
 } from "./Membership.ts"
 import { actorOf, effectivePermissions } from "./Permissions.ts"
-import { loadMember, loadMemberWith, loadOperator } from "./Viewer.ts"
+import { loadMember, loadMemberForRead, loadMemberWith, loadOperator } from "./Viewer.ts"
 
 /** Invitation settings; override with `Layer.succeed(InvitationPolicyRef, …)`. */
 export interface InvitationPolicy {
@@ -71,6 +72,12 @@ export interface SignedIn {
   readonly permissions: ReadonlyArray<Permission>
   readonly session: IssuedSession
 }
+
+/**
+ * The sort key inside a cursor `PageRequest` has accepted (base64url of printable ASCII, as `page` makes it):
+ * the store continues after it.
+ */
+const cursorKey = (cursor: string): string => String.fromCharCode(...fromBase64url(cursor))
 
 type Refused = PermissionDenied | Unauthenticated | StorageError
 type ActionError = InvalidInput | AccountNotFound | MainAdminProtected | IllegalAccountTransition | Refused
@@ -223,24 +230,21 @@ export class Members extends Context.Service<
 
       const list = Effect.fn("Members.list")(function* (actor: Actor, request?: unknown) {
         const paging = yield* decodeInput(PageRequest)(request ?? {})
-        const viewer = yield* loadMember(actor)
-        // Accounts are never removed from the store (deleted is a status), so an account's position in
-        // creation order is stable and serves as the cursor key.
-        const ordered = (yield* accounts.listByOrganization(viewer.actor.organizationId)).map((account, position) => ({
-          account,
-          key: String(position).padStart(12, "0")
-        }))
-        const result = page(
-          ordered.filter(({ account: a }) => a.kind === "member" && a.status !== "deleted"),
-          (entry) => entry.key,
-          paging
-        )
+        const viewer = yield* loadMemberForRead(actor)
+        const limit = paging.limit ?? defaultPageLimit
+        // One more than the page: whether it exists decides `nextCursor`. The store pages on its index, so a
+        // page costs the same in an organization of five members and in one of thousands.
+        const found = yield* accounts.pageMembers(viewer.actor.organizationId, {
+          limit: limit + 1,
+          after: paging.cursor === undefined ? undefined : cursorKey(paging.cursor)
+        })
+        const result = page(found, (entry) => entry.key, { limit })
         return { ...result, items: result.items.map(({ account }) => memberView(account, viewer.roles, viewer.actor)) }
       }, Effect.provideContext(context))
 
       const get = Effect.fn("Members.get")(function* (actor: Actor, accountId: unknown) {
         const id = yield* decodeInput(AccountId)(accountId)
-        const viewer = yield* loadMember(actor)
+        const viewer = yield* loadMemberForRead(actor)
         return memberView(yield* target(viewer.actor, id), viewer.roles, viewer.actor)
       }, Effect.provideContext(context))
 
@@ -253,7 +257,6 @@ export class Members extends Context.Service<
             const roleIds = yield* Effect.fromResult(
               decideRoleAssignment(viewer.actor, [], data.roleIds ?? [], viewer.roles)
             )
-            if (yield* accounts.findByEmail(data.email)) return yield* new EmailAlreadyRegistered({ email: data.email })
             const organization = yield* organizationOf(viewer.actor.organizationId)
             const now = yield* DateTime.now
             const account = new Account({
@@ -271,6 +274,8 @@ export class Members extends Context.Service<
               createdAt: now,
               updatedAt: now
             })
+            // A taken email is refused by the store itself (`EmailAlreadyRegistered`, one live account per email),
+            // as it must be when two invitations race: no separate look-up first.
             yield* accounts.insert(account).pipe(Effect.catchTag("MainAdminConflict", Effect.die))
             yield* audit(viewer.actor, "account.invited", null, account)
             yield* sendInvitation(account, viewer.account, organization, false)

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Context, Effect } from "effect"
 import type { Actor, Member, Operator } from "../kernel/Actor.ts"
 import { PermissionDenied, type StorageError, Unauthenticated } from "../kernel/Errors.ts"
 import type { Permission } from "../kernel/Permission.ts"
@@ -33,6 +33,28 @@ export const loadMember = Effect.fnUntraced(function* (actor: Actor) {
 }) as (
   actor: Actor
 ) => Effect.Effect<MemberViewer, PermissionDenied | Unauthenticated | StorageError, AccountStore | RoleStore>
+
+/**
+ * The acting member as the request in progress read it when it authenticated the session (one read of session,
+ * account, organization and roles, on every request). Whoever authenticated the request provides it for that
+ * request alone (the HTTP adapter does); it is never kept from one request to the next.
+ */
+export const RequestViewer = Context.Reference<MemberViewer | undefined>("@cloudportal/core/RequestViewer", {
+  defaultValue: () => undefined
+})
+
+/**
+ * `loadMember` for use cases that only read (outside a unit of work): the request's own viewer when the actor is
+ * the very one its authentication produced, else a fresh read. Reading again a moment later would decide on
+ * no newer state that counts: nothing holds the two reads together, and a change committed just after either
+ * of them is missed alike. Use cases that write keep calling `loadMember` inside their unit of work.
+ */
+export const loadMemberForRead = (
+  actor: Actor
+): Effect.Effect<MemberViewer, PermissionDenied | Unauthenticated | StorageError, AccountStore | RoleStore> =>
+  RequestViewer.use((viewer) =>
+    viewer !== undefined && viewer.actor === actor ? Effect.succeed(viewer) : loadMember(actor)
+  )
 
 /** `loadMember`, and the member must hold `permission`. */
 export const loadMemberWith = (permission: Permission) =>

@@ -4,7 +4,13 @@ import { Email } from "../kernel/Email.ts"
 import type { AccountId, OrganizationId } from "../kernel/Ids.ts"
 import { newId, SecureRandom } from "../kernel/SecureRandom.ts"
 import { Account } from "../members/Account.ts"
-import { AccountStore, EmailAlreadyRegistered, MainAdminConflict, RoleStore } from "../members/AccountStore.ts"
+import {
+  AccountStore,
+  EmailAlreadyRegistered,
+  type KeyedAccount,
+  MainAdminConflict,
+  RoleStore
+} from "../members/AccountStore.ts"
 import { OrganizationStore } from "../organization/OrganizationStore.ts"
 import { sampleOrganization } from "./OrganizationStoreSuite.ts"
 import { sampleRole } from "./RoleStoreSuite.ts"
@@ -21,7 +27,7 @@ const organization = Effect.gen(function* () {
 const at = (minute: number) => DateTime.makeUnsafe(`2025-04-01T09:${String(minute).padStart(2, "0")}:00.125Z`)
 
 /** A fresh account with an email no other test uses; a member of `organizationId`, or an operator with none. */
-const sampleAccount = (
+export const sampleAccount = (
   organizationId: OrganizationId | null,
   fields: Partial<Omit<Account, "id" | "organizationId">> = {}
 ) =>
@@ -199,6 +205,95 @@ export const accountStoreSuite = <E>(
             (yield* s.listByOrganization(org)).map((a) => a.id),
             [first.id, second.id, third.id]
           )
+        })
+      )
+
+      it.effect(
+        "an organization's members are paged in creation order, without deleted accounts, operators or strangers",
+        () =>
+          Effect.gen(function* () {
+            const s = yield* AccountStore
+            const org = yield* organization
+            const first = yield* sampleAccount(org, { isMainAdmin: true })
+            const gone = yield* sampleAccount(org, { status: "deleted" })
+            const invited = yield* sampleAccount(org, { status: "invited" })
+            const stranger = yield* sampleAccount(yield* organization)
+            const deactivated = yield* sampleAccount(org, { status: "deactivated" })
+            const operator = yield* sampleAccount(null)
+            const last = yield* sampleAccount(org, { createdAt: at(0), updatedAt: at(0) })
+            for (const a of [first, gone, invited, stranger, deactivated, operator, last]) yield* s.insert(a)
+            // An update neither moves an account nor changes its key.
+            const renamed = new Account({ ...first, lastName: "Neumann", updatedAt: at(9) })
+            yield* s.update(renamed)
+
+            const pages: Array<ReadonlyArray<KeyedAccount>> = []
+            let after: string | undefined
+            do {
+              const found = yield* s.pageMembers(org, { limit: 2, after })
+              pages.push(found)
+              after = found.at(-1)?.key
+            } while (after !== undefined)
+            assert.deepStrictEqual(
+              pages.map((p) => p.map((k) => k.account.id)),
+              [[first.id, invited.id], [deactivated.id, last.id], []]
+            )
+            const keys = pages.flat().map((k) => k.key)
+            assert.deepStrictEqual([...keys].sort(), keys)
+            assert.strictEqual(new Set(keys).size, keys.length)
+            for (const key of keys) assert.match(key, /^[\x20-\x7e]+$/u)
+            assert.deepStrictEqual(json(pages[0]?.[0]?.account), json(renamed))
+            assert.deepStrictEqual(yield* s.pageMembers(yield* organization, { limit: 5 }), [])
+          })
+      )
+
+      it.effect("paging continues after its key while members join and leave in between", () =>
+        Effect.gen(function* () {
+          const s = yield* AccountStore
+          const org = yield* organization
+          const a = yield* sampleAccount(org)
+          const b = yield* sampleAccount(org)
+          const c = yield* sampleAccount(org)
+          for (const x of [a, b, c]) yield* s.insert(x)
+          const firstPage = yield* s.pageMembers(org, { limit: 2 })
+          assert.deepStrictEqual(
+            firstPage.map((k) => k.account.id),
+            [a.id, b.id]
+          )
+          // b leaves, d joins: the next page neither repeats a nor skips c, and shows d after it.
+          yield* s.update(new Account({ ...b, status: "deleted" }))
+          const d = yield* sampleAccount(org)
+          yield* s.insert(d)
+          const next = yield* s.pageMembers(org, { limit: 2, after: firstPage[1]!.key })
+          assert.deepStrictEqual(
+            next.map((k) => k.account.id),
+            [c.id, d.id]
+          )
+          // The same key again gives the same page: keys do not move.
+          assert.deepStrictEqual(
+            (yield* s.pageMembers(org, { limit: 2, after: firstPage[1]!.key })).map((k) => k.key),
+            next.map((k) => k.key)
+          )
+        })
+      )
+
+      it.effect("a members page never holds more than its limit", () =>
+        Effect.gen(function* () {
+          const s = yield* AccountStore
+          const org = yield* organization
+          for (let i = 0; i < 5; i++) yield* s.insert(yield* sampleAccount(org))
+          assert.strictEqual((yield* s.pageMembers(org, { limit: 1 })).length, 1)
+          assert.strictEqual((yield* s.pageMembers(org, { limit: 4 })).length, 4)
+          assert.strictEqual((yield* s.pageMembers(org, { limit: 200 })).length, 5)
+        })
+      )
+
+      it.effect("a members page after a key the store did not make is empty", () =>
+        Effect.gen(function* () {
+          const s = yield* AccountStore
+          const org = yield* organization
+          yield* s.insert(yield* sampleAccount(org))
+          for (const after of ["", "abc", "1", "-000000000000000001", "0".repeat(40), "' OR 1=1 --"])
+            assert.deepStrictEqual(yield* s.pageMembers(org, { limit: 5, after }), [], after)
         })
       )
     })

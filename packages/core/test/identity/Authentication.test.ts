@@ -364,6 +364,61 @@ describe("sessions", () => {
     )
   )
 
+  it.effect("a role given or taken away counts at the very next request", () =>
+    run(
+      Effect.gen(function* () {
+        const { organizationId, accountId: adminId } = yield* approvedOrganization()
+        const employee = yield* addEmployee(organizationId)
+        const email = (yield* AccountStore.use((s) => s.get(employee)))!.email
+        const { session } = yield* login(email, goodPassword)
+        const permissionsNow = Authentication.use((a) => a.authenticate(session.token)).pipe(
+          Effect.map((h) => (h.actor._tag === "Member" ? [...h.actor.permissions].sort() : []))
+        )
+        assert.deepStrictEqual(yield* permissionsNow, [])
+        const adminRole = (yield* AccountStore.use((s) => s.get(adminId)))!.roleIds[0] as RoleId
+        yield* patchAccount(employee, { roleIds: [adminRole] })
+        assert.isTrue((yield* permissionsNow).includes("members.manage"))
+        assert.isTrue((yield* Authentication.use((a) => a.me(session.token))).permissions.includes("members.manage"))
+        yield* patchAccount(employee, { roleIds: [] })
+        assert.deepStrictEqual(yield* permissionsNow, [])
+        assert.deepStrictEqual((yield* Authentication.use((a) => a.me(session.token))).permissions, [])
+      })
+    )
+  )
+
+  it.effect("authenticating hands the request the member it read: the same actor, its account and roles", () =>
+    run(
+      Effect.gen(function* () {
+        const { organizationId } = yield* approvedOrganization()
+        const employee = yield* addEmployee(organizationId)
+        const email = (yield* AccountStore.use((s) => s.get(employee)))!.email
+        const { session } = yield* login(email, goodPassword)
+        const holder = yield* Authentication.use((a) => a.authenticate(session.token))
+        assert.strictEqual(holder.viewer?.actor, holder.actor)
+        assert.strictEqual(holder.viewer?.account.id, employee)
+        assert.isTrue((holder.viewer?.roles.length ?? 0) > 0)
+        assert.isTrue(holder.viewer?.roles.every((r) => r.organizationId === organizationId))
+      })
+    )
+  )
+
+  it.effect("a token with the right session id but a wrong secret is refused", () =>
+    run(
+      Effect.gen(function* () {
+        const { organizationId } = yield* approvedOrganization()
+        const employee = yield* addEmployee(organizationId)
+        const email = (yield* AccountStore.use((s) => s.get(employee)))!.email
+        const { session } = yield* login(email, goodPassword)
+        const [id, secret] = session.token.split(".") as [string, string]
+        const forged = `${id}.${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}`
+        assert.instanceOf(yield* Effect.flip(Authentication.use((a) => a.authenticate(forged))), Unauthenticated)
+        assert.instanceOf(yield* Effect.flip(Authentication.use((a) => a.me(forged))), Unauthenticated)
+        assert.instanceOf(yield* Effect.flip(Authentication.use((a) => a.me(`${id}.`))), Unauthenticated)
+        yield* Authentication.use((a) => a.me(session.token))
+      })
+    )
+  )
+
   it.effect("a signed-in account sees itself, its organization and its permissions", () =>
     run(
       Effect.gen(function* () {

@@ -21,6 +21,7 @@ import {
   PermissionEscalation,
   RoleNotFound
 } from "../../src/members/Membership.ts"
+import { loadMember, RequestViewer } from "../../src/members/Viewer.ts"
 import { OrganizationNotFound } from "../../src/organization/Profile.ts"
 import {
   actorFor,
@@ -457,6 +458,44 @@ describe("account lifecycle", () => {
       yield* members.deactivate(yield* actorFor(w.mainAdmin), w.admin.id)
       assert.instanceOf(yield* Effect.flip(members.deactivate(stale, w.employee.id)), Unauthenticated)
       assert.instanceOf(yield* Effect.flip(members.list(stale)), Unauthenticated)
+    }).pipe(Effect.provide(TestLayer))
+  )
+})
+
+describe("the request's own viewer", () => {
+  it.effect("a read-only use case decides on the viewer its own request authenticated, and for no other actor", () =>
+    Effect.gen(function* () {
+      const members = yield* Members
+      const w = yield* team
+      // As the request's authentication leaves them: the actor is the one its viewer was decided for.
+      const viewer = yield* loadMember(yield* actorFor(w.admin))
+      const actor = viewer.actor
+      yield* members.deactivate(yield* actorFor(w.mainAdmin), w.admin.id)
+      // Within the request that read it, the viewer counts as read, like one re-read a moment later would.
+      const listed = yield* members.list(actor).pipe(Effect.provideService(RequestViewer, viewer))
+      assert.isTrue(listed.items.some((m) => m.id === w.employee.id))
+      // An equal actor that is not the one the request authenticated is read again: deactivated, so refused.
+      const twin = { ...actor }
+      assert.instanceOf(
+        yield* Effect.flip(members.list(twin).pipe(Effect.provideService(RequestViewer, viewer))),
+        Unauthenticated
+      )
+      // Without the request's viewer (the next request) the same actor is read again, and refused.
+      assert.instanceOf(yield* Effect.flip(members.list(actor)), Unauthenticated)
+      assert.instanceOf(yield* Effect.flip(members.get(actor, w.employee.id)), Unauthenticated)
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("use cases that write read the acting member again inside their unit of work", () =>
+    Effect.gen(function* () {
+      const members = yield* Members
+      const w = yield* team
+      const viewer = yield* loadMember(yield* actorFor(w.admin))
+      const actor = viewer.actor
+      yield* members.deactivate(yield* actorFor(w.mainAdmin), w.admin.id)
+      const attempt = members.deactivate(actor, w.employee.id).pipe(Effect.provideService(RequestViewer, viewer))
+      assert.instanceOf(yield* Effect.flip(attempt), Unauthenticated)
+      assert.strictEqual((yield* reload(w.employee)).status, "active")
     }).pipe(Effect.provide(TestLayer))
   )
 })

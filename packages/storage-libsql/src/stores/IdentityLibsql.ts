@@ -1,11 +1,17 @@
+import type { SessionWithHolder } from "@cloudportal/core"
 import { and, eq, isNull, sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
-import { LinkToken, LinkTokenStore, Session, SessionStore } from "../internal/core.ts"
+import { LinkToken, LinkTokenStore, Role, Session, SessionStore } from "../internal/core.ts"
+import { prepared } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, fromMillisOrNull, toMillis, toMillisOrNull } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
+import { accounts } from "../schema/accounts.ts"
 import { type LinkTokenRow, linkTokens } from "../schema/link-tokens.ts"
+import { organizations } from "../schema/organizations.ts"
 import { type SessionRow, sessions } from "../schema/sessions.ts"
+import { toDomain as accountToDomain } from "./AccountLibsql.ts"
+import { toDomain as organizationToDomain } from "./OrganizationLibsql.ts"
 
 export const linkTokenToRow = (t: LinkToken): LinkTokenRow => ({
   hash: t.hash,
@@ -53,6 +59,39 @@ export const sessionToDomain = (r: SessionRow): Session =>
 
 const live = and(isNull(linkTokens.usedAt), isNull(linkTokens.revokedAt))
 
+const sessionById = prepared((db) =>
+  db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare()
+)
+
+/**
+ * Every signed-in request's read, as one statement on primary keys: the session, its account, the account's
+ * organization, and the organization's roles as one JSON array in creation order (`[id, name, permissions,
+ * builtIn]` each), on the roles' (organization_id, normalized_name) index.
+ */
+const sessionWithHolder = prepared((db) =>
+  db
+    .select({
+      session: sessions,
+      account: accounts,
+      organization: organizations,
+      roles: sql<string | null>`(
+        SELECT json_group_array(json_array(r.id, r.name, json(r.permissions), r.built_in))
+        FROM (SELECT id, name, permissions, built_in FROM roles WHERE organization_id = ${accounts.organizationId} ORDER BY rowid) AS r
+      )`
+    })
+    .from(sessions)
+    .leftJoin(accounts, eq(accounts.id, sessions.accountId))
+    .leftJoin(organizations, eq(organizations.id, accounts.organizationId))
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare()
+)
+
+type RoleTuple = readonly [id: string, name: string, permissions: ReadonlyArray<string>, builtIn: number]
+
 /** Link tokens; `consume` is a compare-and-set, so a link works once even when presented twice at once. */
 export const layerLinkTokens: Layer.Layer<LinkTokenStore, never, LibsqlDatabase> = Layer.effect(
   LinkTokenStore,
@@ -99,8 +138,33 @@ export const layerSessions: Layer.Layer<SessionStore, never, LibsqlDatabase> = L
         }),
       get: (id) =>
         read("SessionStore.get", async (db) => {
-          const [row] = await db.select().from(sessions).where(eq(sessions.id, id))
+          const row = await sessionById(db).get({ id })
           return row && sessionToDomain(row)
+        }),
+      getWithHolder: (id) =>
+        read("SessionStore.getWithHolder", async (db): Promise<SessionWithHolder | undefined> => {
+          const row = await sessionWithHolder(db).get({ id })
+          if (!row) return undefined
+          const organizationId = row.account?.organizationId ?? null
+          const roles =
+            organizationId === null || row.roles === null
+              ? []
+              : (JSON.parse(row.roles) as ReadonlyArray<RoleTuple>).map(
+                  ([roleId, name, permissions, builtIn]) =>
+                    new Role({
+                      id: roleId as Role["id"],
+                      organizationId: organizationId as Role["organizationId"],
+                      name,
+                      permissions: permissions as Role["permissions"],
+                      builtIn: builtIn === 1
+                    })
+                )
+          return {
+            session: sessionToDomain(row.session),
+            account: row.account ? accountToDomain(row.account) : undefined,
+            organization: row.organization ? organizationToDomain(row.organization) : undefined,
+            roles
+          }
         }),
       touch: (id, at) =>
         write("SessionStore.touch", async (db) => {
