@@ -1,7 +1,7 @@
 import { Context, DateTime, Duration, Effect, Layer, Schema } from "effect"
 import { type Actor, type Member, type Operator, system } from "../kernel/Actor.ts"
 import { type AuditLog, portalChain, record } from "../kernel/Audit.ts"
-import { timingSafeEqual } from "../kernel/Digest.ts"
+import { sha256Hex, timingSafeEqual } from "../kernel/Digest.ts"
 import { Email } from "../kernel/Email.ts"
 import { base64url } from "../kernel/Encoding.ts"
 import {
@@ -37,7 +37,6 @@ import {
   SessionPolicyRef,
   SessionStore
 } from "./Session.ts"
-import { sha256HexSync } from "./Sha256.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors: each tells the person what to do, and none before the password was right reveals that an account exists.
@@ -342,7 +341,7 @@ export class Authentication extends Context.Service<
       if (!parsed) return undefined
       const session = yield* sessions.get(parsed.id)
       if (!session) return undefined
-      return timingSafeEqual(sha256HexSync(parsed.secret), session.secretHash) ? session : undefined
+      return timingSafeEqual(sha256Hex(parsed.secret), session.secretHash) ? session : undefined
     })
 
     const logout = Effect.fn("Authentication.logout")(function* (token: string) {
@@ -358,7 +357,7 @@ export class Authentication extends Context.Service<
       const parsed = parseSessionToken(token)
       if (!parsed) return yield* new Unauthenticated()
       const found = yield* sessions.getWithHolder(parsed.id).pipe(Effect.provideContext(context))
-      if (!found || !timingSafeEqual(sha256HexSync(parsed.secret), found.session.secretHash))
+      if (!found || !timingSafeEqual(sha256Hex(parsed.secret), found.session.secretHash))
         return yield* new Unauthenticated()
       const { session, account, organization } = found
       const now = yield* DateTime.now

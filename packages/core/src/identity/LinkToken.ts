@@ -1,9 +1,8 @@
 import { Context, DateTime, type Duration, Effect, Layer, Schema } from "effect"
 import { Email } from "../kernel/Email.ts"
 import type { StorageError } from "../kernel/Errors.ts"
-import type { SecureRandom } from "../kernel/SecureRandom.ts"
+import { hashSecret, newSecret, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { MemoryTable } from "../kernel/UnitOfWork.ts"
-import { hashSecretNow, newSecretNow } from "./Sha256.ts"
 
 /** What a link in an email is for. */
 export const LinkPurpose = Schema.Literals(["registrationConfirmation", "invitation", "passwordReset"])
@@ -104,7 +103,7 @@ export const issueLink = Effect.fnUntraced(function* (link: {
   const store = yield* LinkTokenStore
   const now = yield* DateTime.now
   yield* store.revokeAll(link.purpose, link.subjectId, now)
-  const secret = yield* newSecretNow
+  const secret = yield* newSecret
   const expiresAt = DateTime.addDuration(now, link.lifetime)
   yield* store.insert(
     new LinkToken({
@@ -128,7 +127,7 @@ export const issueLink = Effect.fnUntraced(function* (link: {
 
 /** The live link a presented token stands for, without using it up; `LinkExpiredOrUsed` otherwise. */
 export const checkLink = Effect.fnUntraced(function* (purpose: LinkPurpose, token: string) {
-  const hash = yield* hashSecretNow(token)
+  const hash = yield* hashSecret(token)
   const stored = yield* LinkTokenStore.use((s) => s.findByHash(hash))
   const state = linkState(stored?.purpose === purpose ? stored : undefined, yield* DateTime.now)
   if (state !== "valid" || !stored) return yield* new LinkExpiredOrUsed({ purpose })

@@ -1,5 +1,5 @@
 import { Context, DateTime, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { sha256Hex, timingSafeEqual } from "../kernel/Digest.ts"
+import { sha256Hex, sha256Words, timingSafeEqual } from "../kernel/Digest.ts"
 import { hex, utf8 } from "../kernel/Encoding.ts"
 import { RateLimiter } from "../kernel/RateLimiter.ts"
 import { SecureRandom } from "../kernel/SecureRandom.ts"
@@ -116,7 +116,7 @@ const make = Effect.fnUntraced(function* (options: ProofOfWorkCaptchaOptions) {
     const now = yield* DateTime.now
     const salt = hex(yield* random.bytes(16))
     const number = yield* uniformUpTo(random, maxNumber)
-    const challenge = yield* sha256Hex(`${salt}${number}`)
+    const challenge = sha256Hex(`${salt}${number}`)
     const expiresAt = DateTime.addDuration(now, life)
     const payload = `${tokenVersion}.${salt}.${DateTime.toEpochMillis(expiresAt)}.${challenge}`
     const signature = yield* Effect.promise(() => crypto.subtle.sign("HMAC", key, bytesOf(payload)))
@@ -152,7 +152,7 @@ const make = Effect.fnUntraced(function* (options: ProofOfWorkCaptchaOptions) {
         Effect.catchTag("RateLimited", () => Effect.succeed(false))
       )
     if (!firstUse || typeof answer !== "string" || !answerPattern.test(answer)) return false
-    return timingSafeEqual(yield* sha256Hex(`${token.salt}${answer}`), token.challenge)
+    return timingSafeEqual(sha256Hex(`${token.salt}${answer}`), token.challenge)
   })
 
   return { issue, verify }
@@ -204,72 +204,6 @@ const noDevCaptcha: Layer.Layer<DevCaptcha> = Layer.succeed(DevCaptcha)({
     Effect.die(new Error("DevCaptcha: no solved challenges here; this composition uses the proof-of-work captcha")),
   verify: () => Effect.succeed(false)
 })
-
-// ---------------------------------------------------------------------------------------------------------
-// SHA-256, synchronously: `solve` must stay a pure function, and Web Crypto only digests asynchronously.
-
-// biome-ignore format: the table of FIPS 180-4, eight to a line
-const roundConstants = Uint32Array.of(
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
-)
-
-const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n))
-
-/** The eight state words of SHA-256 over `message`. */
-const sha256Words = (message: Uint8Array): Uint32Array => {
-  const length = message.length
-  const padded = new Uint8Array(Math.ceil((length + 9) / 64) * 64)
-  padded.set(message)
-  padded[length] = 0x80
-  const view = new DataView(padded.buffer)
-  view.setUint32(padded.length - 8, Math.floor(length / 0x2000_0000))
-  view.setUint32(padded.length - 4, (length * 8) >>> 0)
-  // biome-ignore format: FIPS 180-4's initial hash value
-  const state = Uint32Array.of(
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
-  )
-  const w = new Uint32Array(64)
-  for (let block = 0; block < padded.length; block += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(block + i * 4)
-    for (let i = 16; i < 64; i++) {
-      const x = w[i - 15]!
-      const y = w[i - 2]!
-      const s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3)
-      const s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10)
-      w[i] = w[i - 16]! + s0 + w[i - 7]! + s1
-    }
-    let a = state[0]!
-    let b = state[1]!
-    let c = state[2]!
-    let d = state[3]!
-    let e = state[4]!
-    let f = state[5]!
-    let g = state[6]!
-    let h = state[7]!
-    for (let i = 0; i < 64; i++) {
-      const t1 = (h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + roundConstants[i]! + w[i]!) | 0
-      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0
-      h = g
-      g = f
-      f = e
-      e = (d + t1) | 0
-      d = c
-      c = b
-      b = a
-      a = (t1 + t2) | 0
-    }
-    const rounds = [a, b, c, d, e, f, g, h]
-    for (let i = 0; i < 8; i++) state[i] = state[i]! + rounds[i]!
-  }
-  return state
-}
 
 const challengePattern = /^[0-9a-f]{64}$/u
 

@@ -1,13 +1,12 @@
 import { Context, DateTime, Duration, Effect, Layer, Schema } from "effect"
 import type { StorageError } from "../kernel/Errors.ts"
 import { AccountId, SessionId } from "../kernel/Ids.ts"
-import { hashSecret, newId, type SecureRandom } from "../kernel/SecureRandom.ts"
+import { hashSecret, newId, newSecret, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { MemoryTable } from "../kernel/UnitOfWork.ts"
 import type { Account, Role } from "../members/Account.ts"
 import { AccountStore, RoleStore } from "../members/AccountStore.ts"
 import type { Organization } from "../organization/Organization.ts"
 import { OrganizationStore } from "../organization/OrganizationStore.ts"
-import { newSecretNow } from "./Sha256.ts"
 
 /**
  * A signed-in session. The token handed to the client is `<id>.<secret>`; only the secret's SHA-256
@@ -126,7 +125,7 @@ export const issueSession = Effect.fnUntraced(function* (accountId: AccountId) {
   const policy = yield* SessionPolicyRef
   const now = yield* DateTime.now
   const id = yield* newId<SessionId>("ses")
-  const secret = yield* newSecretNow
+  const secret = yield* newSecret
   const session = new Session({
     id,
     accountId,

@@ -1,6 +1,6 @@
 import { Context, DateTime, Effect, Layer, Schema } from "effect"
 import { type Actor, actorRef } from "./Actor.ts"
-import { canonicalJson, sha256HexSync } from "./Digest.ts"
+import { canonicalJson, sha256Hex } from "./Digest.ts"
 import type { StorageError } from "./Errors.ts"
 import { AuditEventId } from "./Ids.ts"
 import { newId, type SecureRandom } from "./SecureRandom.ts"
@@ -54,7 +54,7 @@ const hashInput = (e: Omit<AuditEvent, "hash">): string =>
 
 /** The hash an event must carry, given everything else it holds. */
 export const eventHash = (e: Omit<AuditEvent, "hash">): Effect.Effect<string> =>
-  Effect.sync(() => sha256HexSync(hashInput(e)))
+  Effect.sync(() => sha256Hex(hashInput(e)))
 
 /** The tail of a chain: what the next event links to. */
 export interface ChainHead {
@@ -129,7 +129,7 @@ export const sealEvent = (
     at,
     previousHash: head?.hash ?? genesisHash
   }
-  return new AuditEvent({ ...unsealed, hash: sha256HexSync(hashInput(unsealed)) })
+  return new AuditEvent({ ...unsealed, hash: sha256Hex(hashInput(unsealed)) })
 }
 
 /** Records one state change, linked to the head of its chain. Call inside the use case's unit of work. */

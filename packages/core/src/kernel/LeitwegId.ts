@@ -21,10 +21,13 @@ export const checkDigits = (body: string): string => {
   return String(98 - rest).padStart(2, "0")
 }
 
-export const isValidLeitwegId = (raw: string): boolean => {
-  if (!shape.test(raw)) return false
-  return mod97(toDigits(raw.replaceAll("-", ""))) === 1
-}
+/**
+ * Valid when the check digits are the ones `checkDigits` computes. Not merely "the whole number mod 97 is 1":
+ * computed check digits lie between 02 and 98, and that test would also pass 99 for 02 (and 00, 01 for 97, 98),
+ * pairs no issuer ever hands out.
+ */
+export const isValidLeitwegId = (raw: string): boolean =>
+  shape.test(raw) && raw.slice(-2) === checkDigits(raw.slice(0, -3))
 
 export const LeitwegId = Schema.String.pipe(
   Schema.check(

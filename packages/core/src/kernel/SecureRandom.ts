@@ -41,8 +41,8 @@ export interface IssuedSecret {
 
 export const newSecret: Effect.Effect<IssuedSecret, never, SecureRandom> = Effect.gen(function* () {
   const token = base64url(yield* SecureRandom.use((r) => r.bytes(32)))
-  return { token, hash: yield* sha256Hex(token) }
+  return { token, hash: sha256Hex(token) }
 })
 
 /** The stored form of a presented secret. */
-export const hashSecret = (token: string): Effect.Effect<string> => sha256Hex(token)
+export const hashSecret = (token: string): Effect.Effect<string> => Effect.sync(() => sha256Hex(token))

@@ -263,7 +263,7 @@ describe("solving a proof-of-work challenge", () => {
         fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: "binary", maxLength: 200 })),
         fc.nat({ max: 400 }),
         async (salt, n) => {
-          const challenge = await Effect.runPromise(sha256Hex(`${salt}${n}`))
+          const challenge = sha256Hex(`${salt}${n}`)
           assert.strictEqual(ProofOfWorkCaptcha.solve({ salt, challenge, maxNumber: 400 }), String(n))
           assert.strictEqual(
             ProofOfWorkCaptcha.solve({ salt, challenge: challenge.toUpperCase(), maxNumber: n }),
@@ -276,7 +276,7 @@ describe("solving a proof-of-work challenge", () => {
   })
 
   it("solve gives up beyond maxNumber and on a malformed challenge", async () => {
-    const challenge = await Effect.runPromise(sha256Hex("salz500"))
+    const challenge = sha256Hex("salz500")
     assert.isUndefined(ProofOfWorkCaptcha.solve({ salt: "salz", challenge, maxNumber: 499 }))
     assert.strictEqual(ProofOfWorkCaptcha.solve({ salt: "salz", challenge, maxNumber: 500 }), "500")
     assert.isUndefined(ProofOfWorkCaptcha.solve({ salt: "salz", challenge: "abc", maxNumber: 10 }))

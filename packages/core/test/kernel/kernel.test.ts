@@ -21,6 +21,12 @@ describe("Leitweg-ID", () => {
     assert.isFalse(isValidLeitwegId("04011000-1234512345-07"))
     assert.isFalse(isValidLeitwegId("991-33333TEST-33") === isValidLeitwegId("991-33333TEST-34"))
   })
+  it("check digits 99 do not stand in for 02, nor 00 and 01 for 97 and 98, although the number mod 97 is 1", () => {
+    const body = Array.from({ length: 200 }, (_, i) => `04011000-${i}`).find((b) => checkDigits(b) === "02")!
+    assert.isTrue(isValidLeitwegId(`${body}-02`))
+    assert.isFalse(isValidLeitwegId(`${body}-99`))
+  })
+
   it("check digits computed for any body validate, and any other pair does not", () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[0-9]{2,12}-[0-9A-Z]{1,30}$/), fc.integer({ min: 0, max: 99 }), (body, other) => {
