@@ -1,6 +1,6 @@
 import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client"
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
-import { Context, Duration, Effect, Exit, Layer, Semaphore } from "effect"
+import { Context, Deferred, Duration, Effect, Exit, Layer, Semaphore } from "effect"
 import { createLocalClient } from "#local-client"
 import { StorageError } from "./internal/core.ts"
 import { migrate } from "./Migrator.ts"
@@ -20,6 +20,11 @@ export interface LibsqlConfig {
   readonly busyTimeout?: Duration.Input | undefined
   /** Apply the embedded migrations when the layer starts. Default true. */
   readonly migrate?: boolean | undefined
+  /**
+   * The most units of work one group commit holds on a file or in memory; default 32, 1 turns group commit
+   * off. Remote databases never group.
+   */
+  readonly maxGroupUnits?: number | undefined
 }
 
 export const kindOf = (url: string): DatabaseKind =>
@@ -88,6 +93,9 @@ export const CurrentTransactions = Context.Reference<ReadonlyMap<Client, OpenTra
  * requests in flight (20), which writers waiting on the server's lock would fill, leaving the holder no
  * request to commit with. Either way two writers would deadlock until a timeout. An in-memory database has
  * a single connection, so its reads take the permit too; file and remote reads run beside the writer.
+ *
+ * On files and in memory, write transactions that queue while one runs share the next one (group commit):
+ * each unit of work in its own savepoint, one commit for all, every answer after that commit.
  */
 export class LibsqlDatabase extends Context.Service<
   LibsqlDatabase,
@@ -105,7 +113,10 @@ export class LibsqlDatabase extends Context.Service<
       query: (db: Db) => PromiseLike<A>,
       onConstraint?: (violation: ConstraintViolation) => E | undefined
     ) => Effect.Effect<A, E | StorageError>
-    /** Runs the effect in one write transaction, or joins the one in progress. */
+    /**
+     * Runs the effect as one unit of work: all its writes or none, answered once they are durable. Joins the
+     * unit in progress when there is one (a nested call has no rollback of its own).
+     */
     readonly transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageError, R>
     /** Empties the write-ahead log into the database file (files only); call outside a transaction. */
     readonly truncateLog: Effect.Effect<void, StorageError>
@@ -115,6 +126,24 @@ export class LibsqlDatabase extends Context.Service<
 export interface DatabaseOptions {
   /** The client sets `PRAGMA secure_delete = ON` on each connection it opens (the local client does). */
   readonly secureDeleteOnConnect?: boolean | undefined
+  /**
+   * The most units of work one group commit holds (files and memory; default 32). 1 turns group commit
+   * off: every unit is a transaction of its own. Remote databases never group (see `transaction`).
+   */
+  readonly maxGroupUnits?: number | undefined
+}
+
+/** Enough to share one fsync among the writers a busy server has waiting, few enough to bound their wait. */
+const defaultMaxGroupUnits = 32
+
+/** A unit of work waiting for, running in, or finished inside a group commit. */
+interface Unit {
+  /** By the group: the unit's savepoint is open, run it; or the group failed before the unit's turn. */
+  readonly turn: Deferred.Deferred<void, StorageError>
+  /** By the unit: it has finished (true keeps its writes, false rolls them back) or left before its turn. */
+  readonly done: Deferred.Deferred<boolean>
+  /** By the group: the commit that holds the unit's writes succeeded, or failed. */
+  readonly committed: Deferred.Deferred<void, StorageError>
 }
 
 /** Builds the database service around an open client. */
@@ -127,9 +156,10 @@ export const makeDatabase = (
   const serialized = Semaphore.withPermit(writer)
   const clientDb: Db = drizzle({ client })
 
-  // The write permit admits one transaction at a time, so "the open transaction" is one value. One drizzle
-  // handle for every transaction, forwarding to it, lets stores prepare a query once and run it in each
-  // (`prepared`), instead of building its SQL again per call and per transaction.
+  // The write permit admits one transaction at a time, and a group runs its units one after another, so
+  // "the open transaction" is one value. One drizzle handle for every transaction, forwarding to it, lets
+  // stores prepare a query once and run it in each (`prepared`), instead of building its SQL again per call
+  // and per transaction.
   let open: Transaction | undefined
   const current = (): Transaction => {
     if (open === undefined) throw new Error("no transaction of this database is open")
@@ -207,11 +237,16 @@ export const makeDatabase = (
       ? Effect.sync(() => tx.close())
       : Effect.promise(() => tx.rollback().catch(() => undefined)).pipe(Effect.ensuring(Effect.sync(() => tx.close())))
     ).pipe(Effect.ensuring(Effect.sync(() => (open = undefined))))
+  const control = (tx: Transaction, statement: string) =>
+    Effect.tryPromise({
+      try: () => tx.execute(statement),
+      catch: (cause) => new StorageError({ operation: `transaction.${statement}`, cause })
+    })
 
-  const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StorageError, R> =>
-    CurrentTransactions.use((inProgress) => {
-      if (inProgress.has(client)) return effect
-      const run = Effect.acquireUseRelease(
+  /** One unit of work, one write transaction: the path of remote databases and of `maxGroupUnits: 1`. */
+  const alone = <A, E, R>(effect: Effect.Effect<A, E, R>, inProgress: ReadonlyMap<Client, OpenTransaction>) =>
+    serialized(
+      Effect.acquireUseRelease(
         begin,
         (tx) =>
           effect.pipe(
@@ -220,8 +255,146 @@ export const makeDatabase = (
           ),
         end
       )
-      return serialized(run)
-    })
+    )
+
+  // Group commit. The database's limit under concurrent writers is one writer and one fsync per commit:
+  // units of work that queue while a group runs are run together by the next group, in one SQLite
+  // transaction, each inside its own savepoint, and committed once. Every unit still runs in its own fiber
+  // (its services, its interruption); the group only tells it when its savepoint is open and, after the
+  // commit, whether its writes are durable. No unit hears its outcome before the commit: a later unit
+  // decided on its group mates' writes (an order's anti-splitting sum, a compare-and-set), so its answer,
+  // a failure included, holds only once they are committed.
+  const maxGroupUnits = kind === "remote" ? 1 : Math.max(1, options.maxGroupUnits ?? defaultMaxGroupUnits)
+  const queue: Array<Unit> = []
+  let driving = false
+
+  const runGroup = (units: ReadonlyArray<Unit>): Effect.Effect<void> => {
+    return Effect.gen(function* () {
+      const began = yield* Effect.exit(begin)
+      if (Exit.isFailure(began)) {
+        for (const unit of units) Deferred.doneUnsafe(unit.turn, Effect.failCause(began.cause))
+        return
+      }
+      const tx = began.value
+      // A lone unit needs no savepoint: its failure rolls back the transaction, as before group commit.
+      const savepoints = units.length > 1
+      const ran: Array<Unit> = []
+      let kept = 0
+      let broken: StorageError | undefined
+      for (const unit of units) {
+        if (broken !== undefined) {
+          Deferred.doneUnsafe(unit.turn, Effect.fail(broken))
+          continue
+        }
+        if (Deferred.isDoneUnsafe(unit.done)) continue // interrupted while it waited for its turn
+        if (savepoints) {
+          const opened = yield* Effect.exit(control(tx, "SAVEPOINT unit"))
+          if (Exit.isFailure(opened)) {
+            broken = new StorageError({ operation: "transaction.savepoint", cause: opened.cause })
+            Deferred.doneUnsafe(unit.turn, Effect.fail(broken))
+            continue
+          }
+        }
+        ran.push(unit)
+        Deferred.doneUnsafe(unit.turn, Effect.void)
+        if (yield* Deferred.await(unit.done)) {
+          kept++
+          if (savepoints) {
+            const released = yield* Effect.exit(control(tx, "RELEASE unit"))
+            if (Exit.isFailure(released))
+              broken = new StorageError({ operation: "transaction.release", cause: released.cause })
+          }
+        } else if (savepoints) {
+          // The unit's writes go, its group mates' stay. A statement error that ended the whole transaction
+          // (SQLite does so on a full disk, say) makes this fail, and the group with it: the drivers refuse to
+          // run a statement outside the transaction, so no later unit can write in autocommit.
+          const undone = yield* Effect.exit(
+            Effect.andThen(control(tx, "ROLLBACK TO unit"), control(tx, "RELEASE unit"))
+          )
+          if (Exit.isFailure(undone))
+            broken = new StorageError({ operation: "transaction.rollback_to", cause: undone.cause })
+        }
+      }
+      const outcome: Exit.Exit<void, StorageError> =
+        broken !== undefined
+          ? Exit.fail(broken)
+          : kept === 0
+            ? Exit.void // nothing to keep: roll back (in `end`) instead of committing an empty transaction
+            : yield* Effect.exit(commit(tx))
+      yield* end(tx, broken === undefined && kept > 0 ? outcome : Exit.fail(undefined))
+      for (const unit of ran) Deferred.doneUnsafe(unit.committed, outcome)
+    }).pipe(
+      // Whatever happened, no unit is left waiting.
+      Effect.onExit((exit) =>
+        Effect.sync(() => {
+          if (Exit.isSuccess(exit)) return
+          const error = new StorageError({ operation: "transaction.group", cause: exit.cause })
+          for (const unit of units) {
+            Deferred.doneUnsafe(unit.turn, Effect.fail(error))
+            Deferred.doneUnsafe(unit.committed, Effect.fail(error))
+          }
+        })
+      )
+    )
+  }
+
+  // The queue is read and the driver stops in one synchronous step, so a unit queued meanwhile either is
+  // taken by this driver or starts the next.
+  const moreQueued = Effect.sync(() => {
+    if (queue.length > 0) return true
+    driving = false
+    return false
+  })
+  const drive: Effect.Effect<void> = Effect.gen(function* () {
+    do {
+      yield* serialized(Effect.suspend(() => runGroup(queue.splice(0, maxGroupUnits))))
+      // A local commit holds the thread while it syncs: the fibers it held up (their writes ready) are
+      // runnable, not yet queued. One turn of the scheduler (no timer) lets them queue for the next group.
+      // The group's units already have their answers, so a lone unit waits for nobody.
+      yield* Effect.yieldNow
+    } while (yield* moreQueued)
+  })
+
+  const grouped = <A, E, R>(effect: Effect.Effect<A, E, R>, inProgress: ReadonlyMap<Client, OpenTransaction>) =>
+    Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function* () {
+        const unit: Unit = {
+          turn: Deferred.makeUnsafe(),
+          done: Deferred.makeUnsafe(),
+          committed: Deferred.makeUnsafe()
+        }
+        queue.push(unit)
+        // No timer: a lone unit starts at once; units arriving while a group runs wait for the next.
+        if (!driving) {
+          driving = true
+          yield* Effect.forkDetach(drive, { startImmediately: true })
+        }
+        const turn = yield* Effect.exit(restore(Deferred.await(unit.turn)))
+        if (Exit.isFailure(turn)) {
+          Deferred.doneUnsafe(unit.done, Effect.succeed(false))
+          return yield* Effect.failCause(turn.cause)
+        }
+        const exit = yield* Effect.exit(
+          restore(
+            Effect.provideService(
+              effect,
+              CurrentTransactions,
+              new Map(inProgress).set(client, { tx: current(), db: transactionDb })
+            )
+          )
+        )
+        Deferred.doneUnsafe(unit.done, Effect.succeed(Exit.isSuccess(exit)))
+        // Interrupted here, the unit's finished writes still commit with its group, as they would if the
+        // interruption came during a COMMIT.
+        yield* restore(Deferred.await(unit.committed))
+        return yield* exit
+      })
+    )
+
+  const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StorageError, R> =>
+    CurrentTransactions.use((inProgress) =>
+      inProgress.has(client) ? effect : maxGroupUnits === 1 ? alone(effect, inProgress) : grouped(effect, inProgress)
+    )
 
   /**
    * Moves the write-ahead log into the database file and empties it, so that old page images (a redacted
@@ -282,6 +455,6 @@ export const layerDatabase = (config: LibsqlConfig): Layer.Layer<LibsqlDatabase,
       // WAL is a property of the database file: set once, every later connection uses it.
       if (kind === "file") yield* execute(client, "PRAGMA journal_mode = WAL")
       if (config.migrate !== false) yield* migrate(client)
-      return makeDatabase(client, kind, { secureDeleteOnConnect: local })
+      return makeDatabase(client, kind, { secureDeleteOnConnect: local, maxGroupUnits: config.maxGroupUnits })
     })
   )

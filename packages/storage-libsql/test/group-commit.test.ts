@@ -1,0 +1,400 @@
+import { join } from "node:path"
+import { sampleOrganization } from "@cloudportal/core/testing"
+import { assert, describe, it } from "@effect/vitest"
+import { type Client, createClient, type InStatement, type TransactionMode } from "@libsql/client"
+import { sql } from "drizzle-orm"
+import { Data, Deferred, Effect, Exit, Fiber, Layer, Option } from "effect"
+import {
+  AuditLog,
+  OrganizationAlreadyRegistered,
+  OrganizationStore,
+  SecureRandom,
+  StorageError
+} from "../src/internal/core.ts"
+import { LibsqlDatabase, layerDatabase, makeDatabase } from "../src/LibsqlDatabase.ts"
+import { layer } from "../src/LibsqlStorage.ts"
+import { record, system, verifyChain } from "./support/core.ts"
+import { tempDir } from "./support/databases.ts"
+
+// Group commit: write transactions that queue while a group runs share the next group's one SQLite
+// transaction (each in its own savepoint) and its one commit. These tests make the queue deterministic by
+// holding a group open (`holdGroup`) while the units under test are forked with `startImmediately`, which
+// queues each before the fork returns.
+
+class UnitFailed extends Data.TaggedError("UnitFailed")<{ readonly unit: number }> {}
+
+/** What the client was asked to do: write transactions opened, commits that succeeded, statements in them. */
+interface Counts {
+  transactions: number
+  commits: number
+  readonly statements: Array<string>
+}
+
+/** Counts the transactions, commits and statements of the database's client (a test's instrument). */
+const counting = Effect.gen(function* () {
+  const { client } = yield* LibsqlDatabase
+  const counts: Counts = { transactions: 0, commits: 0, statements: [] }
+  const open = client.transaction.bind(client)
+  client.transaction = async (mode?: TransactionMode) => {
+    const tx = await open(mode ?? "write")
+    counts.transactions++
+    const execute = tx.execute.bind(tx)
+    const commit = tx.commit.bind(tx)
+    tx.execute = (statement: InStatement) => {
+      counts.statements.push(typeof statement === "string" ? statement : statement.sql)
+      return execute(statement)
+    }
+    tx.commit = async () => {
+      await commit()
+      counts.commits++
+    }
+    return tx
+  }
+  return counts
+})
+
+const createTables = Effect.gen(function* () {
+  const { client } = yield* LibsqlDatabase
+  yield* Effect.promise(() =>
+    client.executeMultiple(`
+      CREATE TABLE gc_rows (id TEXT PRIMARY KEY NOT NULL, unit INTEGER NOT NULL);
+      CREATE TABLE gc_parents (id TEXT PRIMARY KEY NOT NULL);
+      CREATE TABLE gc_children (
+        id TEXT PRIMARY KEY NOT NULL,
+        parent TEXT NOT NULL REFERENCES gc_parents(id) DEFERRABLE INITIALLY DEFERRED
+      );
+    `)
+  )
+})
+
+const insertRow = (unit: number, suffix = "a") =>
+  LibsqlDatabase.use((db) =>
+    db.write("gc.insert", (d) => d.run(sql`INSERT INTO gc_rows (id, unit) VALUES (${`${unit}${suffix}`}, ${unit})`))
+  )
+
+/** A child whose parent does not exist: accepted by the statement, refused by the deferred key at COMMIT. */
+const insertOrphan = (unit: number) =>
+  LibsqlDatabase.use((db) =>
+    db.write("gc.orphan", (d) => d.run(sql`INSERT INTO gc_children (id, parent) VALUES (${`child${unit}`}, 'none')`))
+  )
+
+const rowsOf = (client: Client) =>
+  Effect.promise(() => client.execute("SELECT unit FROM gc_rows ORDER BY unit, id")).pipe(
+    Effect.map((r) => r.rows.map((row) => Number(row.unit)))
+  )
+
+/** Holds a group open until `release`: units forked meanwhile queue for the next group. */
+const holdGroup = Effect.gen(function* () {
+  const db = yield* LibsqlDatabase
+  const inside = yield* Deferred.make<void>()
+  const latch = yield* Deferred.make<void>()
+  const holder = yield* Effect.forkChild(
+    db.transaction(Effect.andThen(Deferred.succeed(inside, undefined), Deferred.await(latch))),
+    { startImmediately: true }
+  )
+  yield* Deferred.await(inside)
+  return Deferred.succeed(latch, undefined).pipe(Effect.andThen(Fiber.join(holder)))
+})
+
+/**
+ * Forks one transaction per effect, each queued before the next is forked, and runs `acknowledged` with each
+ * result as soon as its transaction returns; their exits in order.
+ */
+const queued = <A, E, R, R2 = never>(
+  effects: ReadonlyArray<Effect.Effect<A, E, R>>,
+  acknowledged: (a: A) => Effect.Effect<void, never, R2> = () => Effect.void
+) =>
+  Effect.gen(function* () {
+    const db = yield* LibsqlDatabase
+    const release = yield* holdGroup
+    const fibers = yield* Effect.forEach(effects, (effect) =>
+      Effect.forkChild(Effect.tap(db.transaction(effect), acknowledged), { startImmediately: true })
+    )
+    yield* release
+    return yield* Effect.forEach(fibers, (fiber) => Fiber.await(fiber))
+  })
+
+const errorOf = <A, E>(exit: Exit.Exit<A, E>): E | undefined => Option.getOrUndefined(Exit.findErrorOption(exit))
+
+const fileUrl = Effect.map(tempDir, (dir) => `file:${join(dir, "group.db")}`)
+
+const urls = { file: fileUrl, memory: Effect.succeed(":memory:") } as const
+
+/** Every port on a fresh database of the kind, with the test's tables. */
+const withDatabase = <A, E, R>(kind: keyof typeof urls, body: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(urls[kind], (url) =>
+    Effect.provide(Effect.andThen(createTables, body), Layer.merge(layer({ url }), SecureRandom.layerWebCrypto))
+  )
+
+for (const kind of ["file", "memory"] as const) {
+  describe(`group commit on libSQL (${kind})`, () => {
+    it.effect("a lone unit of work does not wait for company and needs no savepoint", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const counts = yield* counting
+          const { client, transaction } = yield* LibsqlDatabase
+          // Under the TestClock a timer would never fire: the unit finishing shows nothing waited for one.
+          yield* transaction(insertRow(1))
+          assert.deepStrictEqual([counts.transactions, counts.commits], [1, 1])
+          assert.isFalse(counts.statements.some((s) => /SAVEPOINT|RELEASE/iu.test(s)))
+          assert.deepStrictEqual(yield* rowsOf(client), [1])
+        })
+      )
+    )
+
+    it.effect("units of work queued behind a running group commit together, each in its own savepoint", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const counts = yield* counting
+          const { client } = yield* LibsqlDatabase
+          const exits = yield* queued(
+            Array.from({ length: 16 }, (_, i) => Effect.andThen(insertRow(i, "a"), insertRow(i, "b")))
+          )
+          assert.isTrue(exits.every(Exit.isSuccess))
+          // The holder's group, then one group of the 16, one commit each.
+          assert.deepStrictEqual([counts.transactions, counts.commits], [2, 2])
+          assert.strictEqual(counts.statements.filter((s) => s === "SAVEPOINT unit").length, 16)
+          assert.strictEqual((yield* rowsOf(client)).length, 32)
+        })
+      )
+    )
+
+    it.effect("a unit that fails mid-way leaves none of its writes while its group mates commit", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const counts = yield* counting
+          const { client } = yield* LibsqlDatabase
+          const exits = yield* queued(
+            Array.from({ length: 12 }, (_, i) =>
+              Effect.gen(function* () {
+                yield* insertRow(i)
+                if (i % 3 === 1) return yield* new UnitFailed({ unit: i })
+                if (i % 3 === 2) return yield* Effect.die(`unit ${i} dies`)
+                yield* insertRow(i, "b")
+                return i
+              })
+            )
+          )
+          exits.forEach((exit, i) => {
+            if (i % 3 === 0) assert.deepStrictEqual(exit, Exit.succeed(i))
+            else if (i % 3 === 1) assert.deepStrictEqual(errorOf(exit), new UnitFailed({ unit: i }))
+            else assert.isTrue(Exit.hasDies(exit))
+          })
+          assert.deepStrictEqual([counts.transactions, counts.commits], [2, 2])
+          assert.deepStrictEqual(yield* rowsOf(client), [0, 0, 3, 3, 6, 6, 9, 9])
+        })
+      )
+    )
+
+    it.effect("a constraint violation in one unit fails that unit alone, with the core error", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const counts = yield* counting
+          const { client } = yield* LibsqlDatabase
+          const organizations = yield* OrganizationStore
+          const first = yield* sampleOrganization()
+          const others = yield* Effect.forEach(Array.from({ length: 5 }), () => sampleOrganization())
+          // Unit 3 registers the name unit 0 registered earlier in the same group.
+          const twin = yield* sampleOrganization({ name: first.name.toUpperCase() })
+          const inserts = [first, others[0]!, others[1]!, twin, others[2]!, others[3]!]
+          const exits = yield* queued(
+            inserts.map((organization, i) => Effect.andThen(insertRow(i), organizations.insert(organization)))
+          )
+          exits.forEach((exit, i) => {
+            if (i === 3) assert.instanceOf(errorOf(exit), OrganizationAlreadyRegistered)
+            else assert.isTrue(Exit.isSuccess(exit), `unit ${i}`)
+          })
+          assert.deepStrictEqual([counts.transactions, counts.commits], [2, 2])
+          assert.deepStrictEqual(yield* rowsOf(client), [0, 1, 2, 4, 5])
+          for (const [i, organization] of inserts.entries())
+            assert.strictEqual((yield* organizations.get(organization.id)) !== undefined, i !== 3)
+        })
+      )
+    )
+
+    it.effect("a failing commit fails every unit of its group with a StorageError and none of their writes exist", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const counts = yield* counting
+          const { client, transaction } = yield* LibsqlDatabase
+          const exits = yield* queued(
+            Array.from({ length: 8 }, (_, i) =>
+              Effect.gen(function* () {
+                yield* insertRow(i)
+                if (i === 4) yield* insertOrphan(i)
+                // A unit that failed on its own decided on its group mates' writes, which are gone too.
+                if (i === 6) return yield* new UnitFailed({ unit: i })
+                return i
+              })
+            )
+          )
+          for (const exit of exits) {
+            const error = errorOf(exit)
+            assert.instanceOf(error, StorageError)
+            assert.strictEqual((error as StorageError).operation, "transaction.commit")
+          }
+          assert.deepStrictEqual([counts.transactions, counts.commits], [2, 1])
+          assert.deepStrictEqual(yield* rowsOf(client), [])
+          const children = yield* Effect.promise(() => client.execute("SELECT count(*) AS n FROM gc_children"))
+          assert.strictEqual(Number(children.rows[0]?.n), 0)
+          // The database goes on: the next unit commits.
+          yield* transaction(insertRow(9))
+          assert.deepStrictEqual(yield* rowsOf(client), [9])
+        })
+      )
+    )
+
+    it.effect("a unit interrupted while it waits for its turn writes nothing and its group goes on", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const db = yield* LibsqlDatabase
+          const release = yield* holdGroup
+          const fibers = yield* Effect.forEach([0, 1, 2], (i) =>
+            Effect.forkChild(db.transaction(insertRow(i)), { startImmediately: true })
+          )
+          yield* Fiber.interrupt(fibers[1]!)
+          yield* release
+          const exits = yield* Effect.forEach(fibers, (fiber) => Fiber.await(fiber))
+          assert.isTrue(Exit.isSuccess(exits[0]!))
+          assert.isTrue(Exit.hasInterrupts(exits[1]!))
+          assert.isTrue(Exit.isSuccess(exits[2]!))
+          assert.deepStrictEqual(yield* rowsOf(db.client), [0, 2])
+        })
+      )
+    )
+
+    it.effect("a group holds at most 32 units", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const counts = yield* counting
+          const { client } = yield* LibsqlDatabase
+          const exits = yield* queued(Array.from({ length: 40 }, (_, i) => insertRow(i)))
+          assert.isTrue(exits.every(Exit.isSuccess))
+          // The holder's group, 32 units, the remaining 8.
+          assert.deepStrictEqual([counts.transactions, counts.commits], [3, 3])
+          assert.strictEqual((yield* rowsOf(client)).length, 40)
+        })
+      )
+    )
+
+    it.effect("the audit chain stays linked when a unit rolls back to its savepoint or its group's commit fails", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const chain = "org_group_commit"
+          const draft = (n: number) => ({
+            chain,
+            actor: system,
+            action: `test.step${n}`,
+            subject: { type: "test", id: String(n) },
+            before: null,
+            after: { n }
+          })
+          // Group 1: units 1 and 3 append, then fail; the others link past them.
+          const first = yield* queued(
+            Array.from({ length: 5 }, (_, i) =>
+              Effect.andThen(record(draft(i)), i % 2 === 1 ? Effect.fail(new UnitFailed({ unit: i })) : Effect.void)
+            )
+          )
+          assert.deepStrictEqual(first.map(Exit.isSuccess), [true, false, true, false, true])
+          // Group 2: every unit appends, one leaves an orphan, the commit fails and takes all appends with it.
+          const second = yield* queued(
+            Array.from({ length: 3 }, (_, i) =>
+              Effect.andThen(record(draft(10 + i)), i === 1 ? insertOrphan(i) : Effect.void)
+            )
+          )
+          assert.isTrue(second.every(Exit.isFailure))
+          const { transaction } = yield* LibsqlDatabase
+          const last = yield* transaction(record(draft(20)))
+          const events = yield* AuditLog.use((log) => log.list(chain, { afterSequence: 0, limit: 50 }))
+          assert.deepStrictEqual(
+            events.map((e) => e.action),
+            ["test.step0", "test.step2", "test.step4", "test.step20"]
+          )
+          assert.strictEqual(last.sequence, 4)
+          assert.deepStrictEqual(yield* verifyChain(events), { ok: true })
+        })
+      )
+    )
+  })
+}
+
+describe("group commit on libSQL (file), durability", () => {
+  it.effect("every unit of a group is acknowledged only once its commit is durable, and is there after reopening", () =>
+    Effect.gen(function* () {
+      const url = yield* fileUrl
+      // Another connection sees only what is committed.
+      const outside = yield* Effect.acquireRelease(
+        Effect.sync(() => createClient({ url })),
+        (c) => Effect.sync(() => c.close())
+      )
+      yield* Effect.gen(function* () {
+        yield* createTables
+        const counts = yield* counting
+        const exits = yield* queued(
+          Array.from({ length: 16 }, (_, i) => Effect.as(Effect.andThen(insertRow(i), insertRow(i, "b")), i)),
+          (i) =>
+            Effect.promise(() =>
+              outside.execute({ sql: "SELECT count(*) AS n FROM gc_rows WHERE unit = ?", args: [i] })
+            ).pipe(
+              Effect.map((r) => assert.strictEqual(Number(r.rows[0]?.n), 2, `unit ${i} acknowledged before its commit`))
+            )
+        )
+        assert.isTrue(exits.every(Exit.isSuccess))
+        assert.deepStrictEqual([counts.transactions, counts.commits], [2, 2])
+      }).pipe(Effect.provide(layerDatabase({ url })))
+      // Reopened: every unit's rows, and a sound file.
+      yield* Effect.gen(function* () {
+        const { client } = yield* LibsqlDatabase
+        assert.deepStrictEqual(
+          yield* rowsOf(client),
+          Array.from({ length: 32 }, (_, i) => Math.floor(i / 2))
+        )
+        const integrity = yield* Effect.promise(() => client.execute("PRAGMA integrity_check"))
+        assert.strictEqual(integrity.rows[0]?.[0], "ok")
+      }).pipe(Effect.provide(layerDatabase({ url })))
+    })
+  )
+})
+
+describe("group commit on libSQL, configured off", () => {
+  it.effect("maxGroupUnits 1 runs every unit of work in a transaction of its own", () =>
+    Effect.gen(function* () {
+      const url = yield* fileUrl
+      yield* Effect.gen(function* () {
+        yield* createTables
+        const counts = yield* counting
+        const exits = yield* queued(Array.from({ length: 8 }, (_, i) => insertRow(i)))
+        assert.isTrue(exits.every(Exit.isSuccess))
+        assert.deepStrictEqual([counts.transactions, counts.commits], [9, 9])
+      }).pipe(Effect.provide(layerDatabase({ url, maxGroupUnits: 1 })))
+    })
+  )
+})
+
+describe("group commit on libSQL (remote)", () => {
+  it.effect("a remote database runs every unit of work in a transaction of its own", () =>
+    Effect.gen(function* () {
+      // The kind decides, not the client: an in-memory client stands in for a server here.
+      const client = yield* Effect.acquireRelease(
+        Effect.sync(() => createClient({ url: ":memory:" })),
+        (c) => Effect.sync(() => c.close())
+      )
+      yield* Effect.gen(function* () {
+        yield* createTables
+        const counts = yield* counting
+        const exits = yield* queued(Array.from({ length: 8 }, (_, i) => insertRow(i)))
+        assert.isTrue(exits.every(Exit.isSuccess))
+        assert.deepStrictEqual([counts.transactions, counts.commits], [9, 9])
+        assert.isFalse(counts.statements.some((s) => /SAVEPOINT/iu.test(s)))
+      }).pipe(Effect.provideService(LibsqlDatabase, makeDatabase(client, "remote")))
+    })
+  )
+})
