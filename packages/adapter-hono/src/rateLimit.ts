@@ -1,4 +1,4 @@
-import { normalizeEmail, RateLimiter } from "@cloudportal/core"
+import { normalizeEmail, type RateLimited, RateLimiter, UnitOfWork } from "@cloudportal/core"
 import { Effect } from "effect"
 import type { Context, MiddlewareHandler } from "hono"
 import type { RateLimitRules, ResolvedOptions } from "./options.ts"
@@ -31,6 +31,9 @@ export const field =
 /**
  * Counts the request against the action's limits per client and per address, through core's `RateLimiter`
  * port so that the counters hold across instances. Runs before the body is checked: invalid attempts count.
+ * The client's hit first, kept even when it is refused; the address's only after the client's passed. Both
+ * counters are written in one transaction: one commit where two separate writes cost two, and on a file each
+ * commit waits for the disk.
  */
 export const rateLimit =
   (runner: Runner, options: ResolvedOptions) =>
@@ -48,8 +51,16 @@ export const rateLimit =
       c,
       Effect.gen(function* () {
         const limiter = yield* RateLimiter
-        yield* limiter.consume(`http:${action}:client:${client}`, rules.perClient)
-        if (address !== undefined) yield* limiter.consume(`http:${action}:address:${address}`, rules.perAddress)
+        const uow = yield* UnitOfWork
+        // A refusal is the answer, not a failure of the transaction: the hits counted so far are committed.
+        const refused = yield* uow.transaction(
+          Effect.gen(function* () {
+            yield* limiter.consume(`http:${action}:client:${client}`, rules.perClient)
+            if (address !== undefined) yield* limiter.consume(`http:${action}:address:${address}`, rules.perAddress)
+            return undefined
+          }).pipe(Effect.catchTag("RateLimited", (e: RateLimited) => Effect.succeed(e)))
+        )
+        if (refused) return yield* refused
       })
     )
     await next()

@@ -27,14 +27,11 @@ import {
 import { jsonBody, rawBody } from "../validation.ts"
 import { signInWithVerifiedEmail } from "../verifiedEmailLogin.ts"
 import { LoggedInJson, SignedInJson } from "../views.ts"
-import { limitOnce } from "./limitOnce.ts"
 
 const tag = "Authentication"
 
 /** Login, logout, „Passwort vergessen", who am I, and single sign-on. */
-export const authRoutes = ({ runner, options }: Deps) => {
-  // Both counters of a limit in one commit (see `limitOnce`).
-  const limit = limitOnce(runner, options)
+export const authRoutes = ({ runner, options, limit }: Deps) => {
   const providers = new Map(
     (options.oidc?.providers ?? []).map((config) => [config.id, new OidcProvider(config, () => Date.now())])
   )

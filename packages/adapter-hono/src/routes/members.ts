@@ -5,15 +5,12 @@ import { PageOf, toJson } from "../json.ts"
 import { describe } from "../openapi.ts"
 import { field } from "../rateLimit.ts"
 import { jsonBody, PageQuery, queryOf, rawBody } from "../validation.ts"
-import { limitOnce } from "./limitOnce.ts"
 import { memberViewJson } from "./memberJson.ts"
 
 const tag = "Members"
 
 /** Accounts of the own organization: „Konto hinzufügen", lifecycle, names and roles. */
-export const memberRoutes = ({ runner, options, session }: Deps) => {
-  // Both counters of a limit in one commit (see `limitOnce`).
-  const limit = limitOnce(runner, options)
+export const memberRoutes = ({ runner, session, limit }: Deps) => {
   return new Hono()
     .get(
       "/",

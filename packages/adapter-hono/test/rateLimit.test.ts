@@ -3,7 +3,7 @@ import { Duration } from "effect"
 import { call, unique } from "./harness.ts"
 import { memoryHarness } from "./memoryHarness.ts"
 
-describe("rate limits of login and invitations, both counters in one commit", () => {
+describe("rate limits: both counters of a request in one commit", () => {
   it("a login is counted per client and per address; the client's hit counts even when the address is refused", async () => {
     const h = await memoryHarness({
       trustProxy: true,
