@@ -3,7 +3,7 @@
  * Web-standard only: mount it on Node (@hono/node-server), on Cloudflare Workers, or in an existing Hono app.
  */
 export { type AppType, apiInfo, createApp } from "./app.ts"
-export { adapterProblems, type CoreError, type CoreErrorTag, errorStatus, errorTitles } from "./errors.ts"
+export { adapterProblems, type CoreError, type CoreErrorTag, coreErrors } from "./errors.ts"
 export { type JsonOf, toJson } from "./json.ts"
 export { type Locale, localeOf } from "./locale.ts"
 export type { EntraConfig, GenericOidcConfig, KeycloakConfig, OidcProviderConfig } from "./oidc.ts"

@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import type { MiddlewareHandler } from "hono"
-import { type AdapterProblemCode, adapterProblems, type CoreErrorTag, errorStatus } from "./errors.ts"
+import { type AdapterProblemCode, adapterProblems, type CoreErrorTag, coreErrors } from "./errors.ts"
 import { bodySchemas, querySchemas } from "./validation.ts"
 
 /** What a route tells the OpenAPI document about itself. */
@@ -123,7 +123,7 @@ const reasons: Record<number, string> = {
 }
 
 const statusOfCode = (code: CoreErrorTag | AdapterProblemCode): number =>
-  code in errorStatus ? errorStatus[code as CoreErrorTag] : adapterProblems[code as AdapterProblemCode].status
+  (code in coreErrors ? coreErrors[code as CoreErrorTag] : adapterProblems[code as AdapterProblemCode]).status
 
 const openApiPath = (path: string): { readonly path: string; readonly params: ReadonlyArray<string> } => {
   const params: Array<string> = []

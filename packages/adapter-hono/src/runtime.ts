@@ -1,7 +1,7 @@
 import { type CoreServices, RequestViewer } from "@cloudportal/core"
 import { Cause, DateTime, Effect, Exit, type ManagedRuntime, Schema } from "effect"
 import type { Context } from "hono"
-import { type AdapterProblemCode, adapterProblems, errorStatus, errorTitles, isCoreErrorTag } from "./errors.ts"
+import { type AdapterProblemCode, adapterProblems, coreErrors, isCoreErrorTag } from "./errors.ts"
 import { type Locale, localeOf } from "./locale.ts"
 import { type FieldError, type Problem, ProblemException, problemResponse, problemType } from "./problem.ts"
 import type { SessionHolder } from "./session.ts"
@@ -84,8 +84,8 @@ export const problemOfError = (
     return undefined
   const tag = error._tag
   if (!isCoreErrorTag(tag)) return undefined
-  const status = errorStatus[tag]
-  const title = errorTitles[tag][locale]
+  const { status, title: titles } = coreErrors[tag]
+  const title = titles[locale]
   const base = { type: problemType(tag), title, status, code: tag }
   if (status >= 500) return { problem: { ...base, detail: internalDetail[locale] }, headers: {} }
   const fields = fieldsOf(error as { readonly _tag: string })

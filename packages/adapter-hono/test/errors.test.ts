@@ -1,7 +1,7 @@
 import * as Core from "@cloudportal/core"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, ManagedRuntime } from "effect"
-import { createApp, errorStatus, errorTitles, problemOfError } from "../src/index.ts"
+import { coreErrors, createApp, problemOfError } from "../src/index.ts"
 import { call } from "./harness.ts"
 import { memoryHarness } from "./memoryHarness.ts"
 
@@ -15,17 +15,17 @@ const exportedErrorTags = Object.values(Core).flatMap((value) => {
 describe("the error table", () => {
   it("maps every TaggedError class core exports to a status and a title", () => {
     expect(exportedErrorTags.length).toBeGreaterThan(40)
-    const unmapped = exportedErrorTags.filter((tag) => !(tag in errorStatus) || !(tag in errorTitles))
+    const unmapped = exportedErrorTags.filter((tag) => !(tag in coreErrors))
     expect(unmapped).toEqual([])
   })
 
   it("maps nothing that core does not export (no stale entries)", () => {
-    expect(Object.keys(errorStatus).filter((tag) => !exportedErrorTags.includes(tag))).toEqual([])
+    expect(Object.keys(coreErrors).filter((tag) => !exportedErrorTags.includes(tag))).toEqual([])
   })
 
   it("uses only the statuses API.md names, and 500 for infrastructure", () => {
     const allowed = new Set([400, 401, 403, 404, 409, 410, 422, 429, 500])
-    expect(Object.entries(errorStatus).filter(([, status]) => !allowed.has(status))).toEqual([])
+    expect(Object.entries(coreErrors).filter(([, { status }]) => !allowed.has(status))).toEqual([])
   })
 
   it("a storage failure answers 500 with a generic text: no cause, no driver message", () => {
