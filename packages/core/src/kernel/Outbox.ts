@@ -35,6 +35,12 @@ export class Outbox extends Context.Service<
     /** Replaces a message by id (status, attempts, redacted payload). */
     readonly update: (message: OutboxMessage) => Effect.Effect<void, StorageError>
     readonly get: (id: OutboxMessageId) => Effect.Effect<OutboxMessage | undefined, StorageError>
+    /**
+     * Removes what the payloads of settled (sent or failed, so redacted) messages left behind, such as a
+     * database's old page images holding a mailed token. The dispatcher calls it once after each batch, not per
+     * message: in a database it is a checkpoint of the whole log. A no-op where nothing lingers.
+     */
+    readonly purgeSettled: Effect.Effect<void, StorageError>
   }
 >()("@cloudportal/core/Outbox") {
   static readonly layerMemory = Layer.sync(Outbox)(() => {
@@ -50,7 +56,8 @@ export class Outbox extends Context.Service<
             .slice(0, limit)
         ),
       update: (message) => messages.set(message.id, message),
-      get: (id) => Effect.sync(() => messages.get(id))
+      get: (id) => Effect.sync(() => messages.get(id)),
+      purgeSettled: Effect.void
     }
   })
 }

@@ -142,6 +142,7 @@ export class Dispatcher extends Context.Service<
           else retrying++
           if (next.status !== "sent") yield* Effect.logWarning("mail not delivered", message.id, next.lastError)
         }
+        if (sent + failed > 0) yield* outbox.purgeSettled
         return { sent, retrying, failed } satisfies DispatchReport
       })
 

@@ -148,6 +148,9 @@ export const outboxSuite = <E>(name: string, outbox: Layer.Layer<Outbox, E>) =>
             "[redacted]"
           )
           assert.deepStrictEqual(yield* dueOf(m, at("1960-01-02T00:00:00Z")), [])
+          // Purging what settled messages left behind changes no message.
+          yield* Outbox.use((o) => o.purgeSettled)
+          assert.deepStrictEqual(json([yield* get(m.id)]), json([sent]))
         })
       )
 

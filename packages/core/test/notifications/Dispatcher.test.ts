@@ -346,6 +346,26 @@ describe("Dispatcher", () => {
     }).pipe(Effect.provide(world()))
   )
 
+  it.effect("settled payloads are purged once per batch that settled a message, not once per message", () => {
+    let purges = 0
+    const countingOutbox = Layer.effect(
+      Outbox,
+      Effect.map(Outbox, (inner) =>
+        Outbox.of({ ...inner, purgeSettled: Effect.suspend(() => Effect.sync(() => purges++)) })
+      )
+    ).pipe(Layer.provide(Outbox.layerMemory))
+    return Effect.gen(function* () {
+      yield* enqueued()
+      yield* enqueued(approved)
+      const dispatcher = yield* Dispatcher
+      assert.deepStrictEqual(yield* dispatcher.runOnce(), { sent: 2, retrying: 0, failed: 0 })
+      assert.strictEqual(purges, 1)
+      // Nothing due, nothing settled: nothing to purge.
+      assert.deepStrictEqual(yield* dispatcher.runOnce(), { sent: 0, retrying: 0, failed: 0 })
+      assert.strictEqual(purges, 1)
+    }).pipe(Effect.provide(world(countingOutbox)))
+  })
+
   it.effect("a storage failure does not stop the run loop", () => {
     let failures = 1
     const flakyOutbox = Layer.effect(

@@ -79,6 +79,8 @@ export const layer: Layer.Layer<Outbox, never, LibsqlDatabase> = Layer.effect(
   Outbox,
   Effect.gen(function* () {
     const { read, write, truncateLog } = yield* LibsqlDatabase
+    // Whether a message settled (its payload redacted) since the log was last emptied.
+    let redactedSinceTruncate = false
     return Outbox.of({
       add: (message) =>
         write("Outbox.add", async (db) => {
@@ -115,13 +117,22 @@ export const layer: Layer.Layer<Outbox, never, LibsqlDatabase> = Layer.effect(
             .values(storable(outboxMessages, toRow(message)))
             .onConflictDoUpdate({ target: outboxMessages.id, set: changes })
         }).pipe(
-          // A settled message was redacted: push the old page images, token included, out of the log file.
           Effect.tap(() =>
-            message.status === "pending"
-              ? Effect.void
-              : CurrentTransactions.use((open) => (open.size === 0 ? truncateLog : Effect.void))
+            Effect.sync(() => {
+              if (message.status !== "pending") redactedSinceTruncate = true
+            })
           )
         ),
+      // The redacted payloads' old page images, tokens included, linger in the log file until it is emptied.
+      purgeSettled: Effect.suspend(() =>
+        redactedSinceTruncate
+          ? CurrentTransactions.use((open) =>
+              open.size === 0
+                ? truncateLog.pipe(Effect.tap(() => Effect.sync(() => (redactedSinceTruncate = false))))
+                : Effect.void
+            )
+          : Effect.void
+      ),
       get: (id) =>
         read("Outbox.get", async (db) => {
           const [row] = await db.select().from(outboxMessages).where(eq(outboxMessages.id, id))
