@@ -94,9 +94,9 @@ export const canonicalJson = (value: unknown): string =>
     // Most objects are built with their keys in order already; copying them would only feed the collector.
     const keys = Object.keys(v)
     if (inOrder(keys)) return v
-    const sorted: Record<string, unknown> = {}
-    for (const key of keys.sort()) sorted[key] = (v as Record<string, unknown>)[key]
-    return sorted
+    // fromEntries defines own properties: a key named `__proto__` (input can carry one) stays a key, where an
+    // assignment would set the copy's prototype and drop it from the hash.
+    return Object.fromEntries(keys.sort().map((key) => [key, (v as Record<string, unknown>)[key]]))
   })
 
 /** Constant-time comparison of two strings of equal length (hashes), so timing reveals nothing. */

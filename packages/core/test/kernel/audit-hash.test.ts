@@ -41,6 +41,13 @@ describe("the audit hash", () => {
     )
   )
 
+  it("a key named __proto__ is hashed like any other key, in or out of order", () => {
+    const inOrder = JSON.parse('{"__proto__":1,"a":2}') as unknown
+    const outOfOrder = JSON.parse('{"b":2,"__proto__":1}') as unknown
+    assert.strictEqual(canonicalJson(inOrder), '{"__proto__":1,"a":2}')
+    assert.strictEqual(canonicalJson(outOfOrder), '{"__proto__":1,"b":2}')
+  })
+
   it("hashes canonical JSON: the text of the value with every object's keys sorted, whatever order they came in", () => {
     // The rule written out plainly: a sorted copy of every object, whether its keys are in order or not.
     const reference = (value: unknown): string =>
