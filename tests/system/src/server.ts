@@ -1,22 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { createRequire } from "node:module"
-import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
+import { freePort } from "@cloudportal/storage-libsql/testing"
 
 /** The example server's package: `pnpm start` runs `tsx src/main.ts` there. */
 const serverDir = fileURLToPath(new URL("../../../examples/node-server/", import.meta.url))
 const tsxCli = createRequire(import.meta.url).resolve("tsx/cli")
 
-/** A free TCP port on loopback (closed again before it is handed out). */
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0))
-    })
-  })
+export { freePort }
 
 /** The variables the server reads: the caller's own environment must not leak into the child. */
 const serverVariables = /^(NODE_ENV|HOST|PORT|INIT_CWD|DATABASE_|RESEND_|CLOUDPORTAL_)/u
