@@ -1,52 +1,16 @@
 import { assert, describe, it } from "@effect/vitest"
-import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { AccountStore, SessionStore } from "../src/internal/core.ts"
-import { LibsqlDatabase, makeDatabase } from "../src/LibsqlDatabase.ts"
 import type { Services } from "../src/LibsqlStorage.ts"
-import { layerStores } from "../src/LibsqlStorage.ts"
-import { migrate } from "../src/Migrator.ts"
-
-/** Every statement the stores send, with its arguments, so each can be explained exactly as it ran. */
-const recording = (client: Client, sent: Array<InStatement>): Client => {
-  const spy = <T extends Client | Transaction>(target: T): T =>
-    new Proxy(target, {
-      get(t, property) {
-        if (property === "execute")
-          return (statement: InStatement) => {
-            sent.push(statement)
-            return t.execute(statement)
-          }
-        const value = Reflect.get(t, property)
-        return typeof value === "function" ? value.bind(t) : value
-      }
-    })
-  return spy(client)
-}
+import { plan, recorded } from "./support/queryPlans.ts"
 
 /** The plan of the one statement `run` sends through the stores, on a migrated in-memory database. */
 const planOf = <A, E>(run: Effect.Effect<A, E, Services>) =>
   Effect.gen(function* () {
-    const client = yield* Effect.acquireRelease(
-      Effect.sync(() => createClient({ url: ":memory:" })),
-      (c) => Effect.sync(() => c.close())
-    )
-    yield* migrate(client)
-    const sent: Array<InStatement> = []
-    const stores = layerStores.pipe(
-      Layer.provideMerge(Layer.succeed(LibsqlDatabase)(makeDatabase(recording(client, sent), "memory")))
-    )
+    const { client, sent, stores } = yield* recorded
     yield* Effect.provide(run, stores)
     assert.strictEqual(sent.length, 1, "one statement")
-    const statement = sent[0]!
-    const explained = yield* Effect.promise(() =>
-      client.execute(
-        typeof statement === "string"
-          ? `EXPLAIN QUERY PLAN ${statement}`
-          : { sql: `EXPLAIN QUERY PLAN ${statement.sql}`, args: statement.args ?? [] }
-      )
-    )
-    return explained.rows.map((r) => String(r.detail))
+    return yield* plan(client, sent[0]!)
   })
 
 describe("query plans: a signed-in request's reads cost the same at any table size", () => {
