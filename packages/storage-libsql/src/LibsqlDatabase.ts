@@ -105,6 +105,17 @@ export class LibsqlDatabase extends Context.Service<
     /** Runs a query in the transaction in progress, or on the client. */
     readonly read: <A>(operation: string, query: (db: Db) => PromiseLike<A>) => Effect.Effect<A, StorageError>
     /**
+     * A read of reference data only (the tables of `referenceTables`), remembered under `key` while the
+     * reference token stays the same: one small statement instead of the query and its mapping. Inside a unit
+     * of work it is a plain `read`, which sees the unit's own writes. The value is shared by every caller
+     * that asks while the token holds: core's values are immutable, and arrays come back frozen.
+     */
+    readonly readReference: <A>(
+      operation: string,
+      key: string,
+      query: (db: Db) => PromiseLike<A>
+    ) => Effect.Effect<A, StorageError>
+    /**
      * Runs a writing query in the transaction in progress, or alone. A constraint violation becomes the
      * error `onConstraint` names for it; every other failure a `StorageError`.
      */
@@ -192,6 +203,61 @@ export const makeDatabase = (
       const run = attempt<A, never>(operation, clientDb, query)
       return kind === "memory" ? serialized(run) : run
     })
+
+  // Reference data, remembered against the token the triggers of migration 0003 rewrite with every change.
+  // A value is kept only under the token read before it was, from a committed state (outside any unit of
+  // work): if a change committed between the two reads, the token has moved on, and the next read sees that
+  // and drops every value kept. Tokens are random, so none comes back for other data; a rolled-back change
+  // restores its token together with its data.
+  let reference: { readonly token: string; readonly values: Map<string, unknown> } | undefined
+  const referenceToken = read("reference_revision", async () => {
+    const { rows } = await client.execute(referenceTokenQuery)
+    return String(rows[0]?.[0] ?? "")
+  })
+  // Reads that ask for the token while a read of it waits to start share that read: it starts after every one
+  // of them asked and ends before any of them answers, as a read of their own would. One turn of the
+  // scheduler lets the reads a use case starts together (and other requests' reads) join.
+  let tokenRead: Deferred.Deferred<string, StorageError> | undefined
+  const sharedToken = Effect.suspend(() => {
+    if (tokenRead !== undefined) return Deferred.await(tokenRead)
+    const shared = Deferred.makeUnsafe<string, StorageError>()
+    tokenRead = shared
+    return Effect.uninterruptible(
+      Effect.yieldNow.pipe(
+        Effect.andThen(
+          Effect.suspend(() => {
+            tokenRead = undefined
+            return Effect.exit(referenceToken)
+          })
+        ),
+        Effect.tap((exit) => Deferred.done(shared, exit))
+      )
+    ).pipe(Effect.flatten)
+  })
+  const readReference = <A>(operation: string, key: string, query: (db: Db) => PromiseLike<A>) =>
+    CurrentTransactions.use((inProgress) =>
+      inProgress.has(client)
+        ? read(operation, query)
+        : Effect.flatMap(
+            // A failure is the caller's: it names the read that could not be made.
+            Effect.catchTag(sharedToken, "StorageError", ({ cause }) =>
+              Effect.fail(new StorageError({ operation, cause }))
+            ),
+            (token) => {
+              if (reference?.token !== token) reference = { token, values: new Map() }
+              const known = reference
+              const at = `${operation} ${key}`
+              if (known.values.has(at)) return Effect.succeed(known.values.get(at) as A)
+              return Effect.tap(read(operation, query), (value) =>
+                Effect.sync(() => {
+                  if (reference !== known) return
+                  if (known.values.size >= referenceValuesKept) known.values.clear()
+                  known.values.set(at, Array.isArray(value) ? Object.freeze(value) : value)
+                })
+              )
+            }
+          )
+    )
 
   const write = <A, E = never>(
     operation: string,
@@ -411,10 +477,15 @@ export const makeDatabase = (
       : Effect.void
   )
 
-  return { client, kind, read, write, transaction, truncateLog }
+  return { client, kind, read, readReference, write, transaction, truncateLog }
 }
 
 const secureDeletePragma = "PRAGMA secure_delete = ON"
+
+const referenceTokenQuery = "SELECT token FROM reference_revision WHERE id = 1"
+
+/** Enough for the organizations, members and offerings a busy moment reads; past it, values are read again. */
+const referenceValuesKept = 4_096
 
 /** A `file:` URL naming a plain path (no query), as the path the native driver opens; otherwise undefined. */
 export const localPath = (url: string): string | undefined => {

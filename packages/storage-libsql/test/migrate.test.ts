@@ -58,6 +58,7 @@ const expectedTables = [
   "organizations",
   "outbox_messages",
   "rate_limits",
+  "reference_revision",
   "registrations",
   "roles",
   "sessions",

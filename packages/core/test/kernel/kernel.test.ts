@@ -126,3 +126,29 @@ describe("unstorable input", () => {
     })
   )
 })
+
+describe("secure randomness (Web Crypto, pooled)", () => {
+  it.effect("bytes are never handed out twice, whatever the lengths asked, across refills of the pool", () =>
+    Effect.gen(function* () {
+      const random = yield* SecureRandom
+      const seen = new Set<string>()
+      // 16-byte draws past several refills of the 4 KiB pool, with odd lengths in between and one larger than it.
+      for (let i = 0; i < 2_000; i++) {
+        const bytes = yield* random.bytes(i % 7 === 0 ? 5 : 16)
+        assert.strictEqual(bytes.length, i % 7 === 0 ? 5 : 16)
+        if (bytes.length === 16) {
+          const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
+          assert.isFalse(seen.has(hex), "a 16-byte draw repeated")
+          seen.add(hex)
+        }
+      }
+      const large = yield* random.bytes(10_000)
+      assert.strictEqual(large.length, 10_000)
+      assert.isTrue(large.some((b) => b !== 0))
+      // What a caller gets is its own copy: changing it changes nothing the next caller receives.
+      const first = yield* random.bytes(16)
+      first.fill(0)
+      assert.isTrue((yield* random.bytes(16)).some((b) => b !== 0))
+    }).pipe(Effect.provide(SecureRandom.layerWebCrypto))
+  )
+})

@@ -183,7 +183,7 @@ const accountConflict = (a: Account) => (v: ConstraintViolation) =>
 export const layer: Layer.Layer<AccountStore, never, LibsqlDatabase> = Layer.effect(
   AccountStore,
   Effect.gen(function* () {
-    const { read, write } = yield* LibsqlDatabase
+    const { read, readReference, write } = yield* LibsqlDatabase
     return AccountStore.of({
       insert: (a) =>
         write(
@@ -206,7 +206,7 @@ export const layer: Layer.Layer<AccountStore, never, LibsqlDatabase> = Layer.eff
           accountConflict(a)
         ),
       get: (id) =>
-        read("AccountStore.get", async (db) => {
+        readReference("AccountStore.get", id, async (db) => {
           const row = await accountById(db).get({ id })
           return row && toDomain(row)
         }),
@@ -216,7 +216,7 @@ export const layer: Layer.Layer<AccountStore, never, LibsqlDatabase> = Layer.eff
           return row && toDomain(row)
         }),
       listByOrganization: (id) =>
-        read("AccountStore.listByOrganization", async (db) =>
+        readReference("AccountStore.listByOrganization", id, async (db) =>
           (await accountsOf(db).all({ organizationId: id })).map(toDomain)
         ),
       pageMembers: (id, { limit, after }) =>
@@ -239,7 +239,7 @@ const nameTaken = (r: Role) => (v: ConstraintViolation) =>
 export const layerRoles: Layer.Layer<RoleStore, never, LibsqlDatabase> = Layer.effect(
   RoleStore,
   Effect.gen(function* () {
-    const { read, write } = yield* LibsqlDatabase
+    const { readReference, write } = yield* LibsqlDatabase
     return RoleStore.of({
       insert: (r) =>
         write(
@@ -266,12 +266,12 @@ export const layerRoles: Layer.Layer<RoleStore, never, LibsqlDatabase> = Layer.e
           await db.delete(roles).where(eq(roles.id, id))
         }),
       get: (id) =>
-        read("RoleStore.get", async (db) => {
+        readReference("RoleStore.get", id, async (db) => {
           const row = await roleById(db).get({ id })
           return row && roleToDomain(row)
         }),
       listByOrganization: (id) =>
-        read("RoleStore.listByOrganization", async (db) =>
+        readReference("RoleStore.listByOrganization", id, async (db) =>
           (await rolesOf(db).all({ organizationId: id })).map(roleToDomain)
         )
     })

@@ -79,7 +79,7 @@ const freshRevision = (): string => globalThis.crypto.randomUUID()
 export const layerInhouseDeclarations: Layer.Layer<InhouseDeclarationStore, never, LibsqlDatabase> = Layer.effect(
   InhouseDeclarationStore,
   Effect.gen(function* () {
-    const { read, write, transaction } = yield* LibsqlDatabase
+    const { read, readReference, write, transaction } = yield* LibsqlDatabase
     const bump = write("InhouseDeclarationStore.revision", async (db) => {
       const token = freshRevision()
       await db
@@ -131,7 +131,7 @@ export const layerInhouseDeclarations: Layer.Layer<InhouseDeclarationStore, neve
           return row && declarationToDomain(row)
         }),
       listByDeclarant: (organizationId) =>
-        read("InhouseDeclarationStore.listByDeclarant", async (db) =>
+        readReference("InhouseDeclarationStore.listByDeclarant", organizationId, async (db) =>
           (await declaredBy(db).all({ organizationId })).map(declarationToDomain)
         ),
       listAll: () =>
@@ -182,10 +182,10 @@ const thresholdTableRows = prepared((db) =>
 export const layerThresholds: Layer.Layer<ThresholdStore, never, LibsqlDatabase> = Layer.effect(
   ThresholdStore,
   Effect.gen(function* () {
-    const { read, write, transaction } = yield* LibsqlDatabase
+    const { readReference, write, transaction } = yield* LibsqlDatabase
     return ThresholdStore.of({
       get: () =>
-        read("ThresholdStore.get", async (db) => {
+        readReference("ThresholdStore.get", "", async (db) => {
           const rows = await thresholdTableRows(db).all()
           if (rows.length === 0) return undefined
           return rows.flatMap((r) => (r.thresholds === null ? [] : [thresholdToDomain(r.thresholds)]))

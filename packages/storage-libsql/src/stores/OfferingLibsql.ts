@@ -94,7 +94,7 @@ const latestOf = prepared((db) =>
 export const layer: Layer.Layer<OfferingStore, never, LibsqlDatabase> = Layer.effect(
   OfferingStore,
   Effect.gen(function* () {
-    const { read, write, transaction } = yield* LibsqlDatabase
+    const { read, readReference, write, transaction } = yield* LibsqlDatabase
     const conflict = (o: Offering) => new OfferingVersionConflict({ offeringId: o.id, version: o.version })
     const onConflict = (o: Offering) => (v: ConstraintViolation) =>
       v.kind === "unique" || v.kind === "primaryKey" ? conflict(o) : undefined
@@ -127,12 +127,12 @@ export const layer: Layer.Layer<OfferingStore, never, LibsqlDatabase> = Layer.ef
           })
         ),
       getLatest: (id) =>
-        read("OfferingStore.getLatest", async (db) => {
+        readReference("OfferingStore.getLatest", id, async (db) => {
           const row = await latestOf(db).get({ id })
           return row && toDomain(row)
         }),
       getVersion: (id, version) =>
-        read("OfferingStore.getVersion", async (db) => {
+        readReference("OfferingStore.getVersion", `${id} ${version}`, async (db) => {
           const [row] = await db
             .select()
             .from(offeringVersions)

@@ -100,7 +100,7 @@ const nameTaken = (o: Organization) => (v: ConstraintViolation) =>
 export const layer: Layer.Layer<OrganizationStore, never, LibsqlDatabase> = Layer.effect(
   OrganizationStore,
   Effect.gen(function* () {
-    const { read, write } = yield* LibsqlDatabase
+    const { read, readReference, write } = yield* LibsqlDatabase
     return OrganizationStore.of({
       insert: (o) =>
         write(
@@ -123,7 +123,7 @@ export const layer: Layer.Layer<OrganizationStore, never, LibsqlDatabase> = Laye
           nameTaken(o)
         ),
       get: (id) =>
-        read("OrganizationStore.get", async (db) => {
+        readReference("OrganizationStore.get", id, async (db) => {
           const row = await organizationById(db).get({ id })
           return row && toDomain(row)
         }),
@@ -148,7 +148,7 @@ const secondDefault = (a: Address) => (v: ConstraintViolation) =>
 export const layerAddresses: Layer.Layer<AddressStore, never, LibsqlDatabase> = Layer.effect(
   AddressStore,
   Effect.gen(function* () {
-    const { read, write } = yield* LibsqlDatabase
+    const { read, readReference, write } = yield* LibsqlDatabase
     return AddressStore.of({
       insert: (a) =>
         write(
@@ -180,7 +180,7 @@ export const layerAddresses: Layer.Layer<AddressStore, never, LibsqlDatabase> = 
           return row && addressToDomain(row)
         }),
       listByOrganization: (id) =>
-        read("AddressStore.listByOrganization", async (db) =>
+        readReference("AddressStore.listByOrganization", id, async (db) =>
           (await addressesOf(db).all({ organizationId: id })).map(addressToDomain)
         )
     })

@@ -30,7 +30,7 @@ const allVersions = prepared((db) => db.select().from(termsVersions).orderBy(sql
 export const layer: Layer.Layer<TermsStore, never, LibsqlDatabase> = Layer.effect(
   TermsStore,
   Effect.gen(function* () {
-    const { read, write } = yield* LibsqlDatabase
+    const { read, readReference, write } = yield* LibsqlDatabase
     return TermsStore.of({
       insert: (t) =>
         write("TermsStore.insert", async (db) => {
@@ -41,7 +41,7 @@ export const layer: Layer.Layer<TermsStore, never, LibsqlDatabase> = Layer.effec
           const [row] = await db.select().from(termsVersions).where(eq(termsVersions.id, id))
           return row && toDomain(row)
         }),
-      list: () => read("TermsStore.list", async (db) => (await allVersions(db).all()).map(toDomain))
+      list: () => readReference("TermsStore.list", "", async (db) => (await allVersions(db).all()).map(toDomain))
     })
   })
 )

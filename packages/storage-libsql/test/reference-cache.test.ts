@@ -1,0 +1,208 @@
+import { assert, describe, it } from "@effect/vitest"
+import { type Client, createClient, type InStatement } from "@libsql/client"
+import { DateTime, Effect } from "effect"
+import * as fc from "fast-check"
+import { Organization, OrganizationStore, UnitOfWork } from "../src/internal/core.ts"
+import { LibsqlDatabase, makeDatabase } from "../src/LibsqlDatabase.ts"
+import { layer } from "../src/LibsqlStorage.ts"
+import { migrate } from "../src/Migrator.ts"
+import { referenceTables } from "../src/schema/reference-revision.ts"
+import { freshDatabase, type Target, tempDir } from "./support/databases.ts"
+
+/**
+ * Reads of reference data (organizations, members, roles, offerings, terms, thresholds, declarations) are
+ * remembered against a token that a trigger on each of those tables rewrites with every change. These tests
+ * hold the rule that makes that safe: a remembered read answers what a read of the database would.
+ */
+
+const at = DateTime.makeUnsafe("2025-02-03T04:05:06.007Z")
+const orgId = "org_reference" as Organization["id"]
+
+const organization = (name: string) =>
+  new Organization({
+    id: orgId,
+    name,
+    legalForm: "Körperschaft des öffentlichen Rechts",
+    administrativeLevel: "municipal",
+    federalState: "DE-NW",
+    capabilities: ["customer"],
+    supplementary: { website: null, contactEmail: null, note: null },
+    masterDataReviewRequired: false,
+    createdAt: at,
+    updatedAt: at
+  })
+
+const token = (client: Client) =>
+  Effect.promise(() => client.execute("SELECT token FROM reference_revision WHERE id = 1")).pipe(
+    Effect.map((r) => String(r.rows[0]?.[0]))
+  )
+
+/** The organization's name as the database holds it, read past every cache. */
+const storedName = (client: Client) =>
+  Effect.promise(() => client.execute({ sql: "SELECT name FROM organizations WHERE id = ?", args: [orgId] })).pipe(
+    Effect.map((r) => (r.rows[0] === undefined ? undefined : String(r.rows[0][0])))
+  )
+
+const cachedName = OrganizationStore.use((s) => s.get(orgId)).pipe(Effect.map((o) => o?.name))
+
+/** The body with the adapter on a fresh file, and the file's URL for a second client: another process, as far as this adapter can tell. */
+const onFile = <A, E, R>(body: (url: string) => Effect.Effect<A, E, R>) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const url = `file:${yield* tempDir}/reference.db`
+      return yield* body(url).pipe(Effect.provide(layer({ url })))
+    })
+  )
+
+const otherClient = (url: string) =>
+  Effect.acquireRelease(
+    Effect.sync(() => createClient({ url })),
+    (c) => Effect.sync(() => c.close())
+  )
+
+describe("reference data read through the reference token", () => {
+  it.effect("every reference table has a trigger for insert, update and delete that writes a new token", () =>
+    Effect.gen(function* () {
+      const client = createClient({ url: ":memory:" })
+      yield* migrate(client)
+      const { rows } = yield* Effect.promise(() =>
+        client.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+      )
+      const triggers = new Map(rows.map((r) => [String(r[0]), { table: String(r[1]), sql: String(r[2]) }]))
+      for (const table of referenceTables)
+        for (const event of ["insert", "update", "delete"]) {
+          const trigger = triggers.get(`${table}_${event}_reference_revision`)
+          assert.isDefined(trigger, `${table} ${event}`)
+          assert.strictEqual(trigger?.table, table)
+          assert.match(trigger?.sql ?? "", new RegExp(`AFTER ${event} ON \`${table}\``, "iu"))
+          assert.match(trigger?.sql ?? "", /UPDATE `reference_revision` SET `token` = hex\(randomblob\(16\)\)/u)
+        }
+      assert.strictEqual(triggers.size, referenceTables.length * 3)
+      client.close()
+    })
+  )
+
+  it.effect("a change made by another connection is read at once (the trigger writes the token)", () =>
+    onFile((url) =>
+      Effect.gen(function* () {
+        yield* OrganizationStore.use((s) => s.insert(organization("Stadt Alt")))
+        assert.strictEqual(yield* cachedName, "Stadt Alt")
+        assert.strictEqual(yield* cachedName, "Stadt Alt")
+        const other = yield* otherClient(url)
+        yield* Effect.promise(() =>
+          other.execute({ sql: "UPDATE organizations SET name = 'Stadt Neu' WHERE id = ?", args: [orgId] })
+        )
+        assert.strictEqual(yield* cachedName, "Stadt Neu")
+        yield* Effect.promise(() => other.execute({ sql: "DELETE FROM organizations WHERE id = ?", args: [orgId] }))
+        assert.isUndefined(yield* cachedName)
+      })
+    )
+  )
+
+  it.effect("inside a unit of work a reference read sees the unit's own writes; a rollback leaves the token", () =>
+    onFile(() =>
+      Effect.gen(function* () {
+        const { client } = yield* LibsqlDatabase
+        const uow = yield* UnitOfWork
+        const store = yield* OrganizationStore
+        yield* store.insert(organization("Stadt Alt"))
+        assert.strictEqual(yield* cachedName, "Stadt Alt")
+        const before = yield* token(client)
+        const seenInside = yield* uow
+          .transaction(
+            Effect.gen(function* () {
+              yield* store.update(organization("Stadt Zwischenstand"))
+              const inside = yield* cachedName
+              return yield* Effect.fail({ inside })
+            })
+          )
+          .pipe(Effect.flip)
+        assert.deepStrictEqual(seenInside, { inside: "Stadt Zwischenstand" })
+        assert.strictEqual(yield* token(client), before)
+        assert.strictEqual(yield* cachedName, "Stadt Alt")
+        yield* uow.transaction(store.update(organization("Stadt Neu")))
+        assert.notStrictEqual(yield* token(client), before)
+        assert.strictEqual(yield* cachedName, "Stadt Neu")
+      })
+    )
+  )
+
+  it.effect("a remembered list comes back frozen: no caller can change what the next one is given", () =>
+    Effect.gen(function* () {
+      const { readReference } = yield* LibsqlDatabase
+      const list = yield* readReference("test.list", "", async () => [1, 2, 3])
+      assert.isTrue(Object.isFrozen(list))
+      assert.strictEqual(yield* readReference("test.list", "", async () => [4]), list)
+    }).pipe(Effect.provide(freshDatabase("memory")))
+  )
+
+  it.effect("reference reads that start together share one read of the token", () =>
+    Effect.gen(function* () {
+      const client = createClient({ url: ":memory:" })
+      yield* migrate(client)
+      const statements: Array<string> = []
+      const execute = client.execute.bind(client) as (s: InStatement) => ReturnType<Client["execute"]>
+      client.execute = ((s: InStatement) => {
+        statements.push(typeof s === "string" ? s : s.sql)
+        return execute(s)
+      }) as Client["execute"]
+      const { readReference } = makeDatabase(client, "memory")
+      const reads = Array.from({ length: 8 }, (_, i) => readReference("test.value", `${i}`, async () => i))
+      assert.deepStrictEqual(yield* Effect.all(reads, { concurrency: "unbounded" }), [0, 1, 2, 3, 4, 5, 6, 7])
+      assert.strictEqual(statements.filter((s) => s.includes("reference_revision")).length, 1)
+      // Asked again one after the other, each asks the token itself, and the values are remembered.
+      statements.length = 0
+      for (const read of reads) yield* read
+      assert.strictEqual(statements.filter((s) => s.includes("reference_revision")).length, reads.length)
+      client.close()
+    })
+  )
+
+  const databases: ReadonlyArray<Target> = ["memory", "file"]
+  for (const target of databases)
+    it.effect(`remembered reads answer what the database holds, whatever the writes in between (${target})`, () =>
+      Effect.gen(function* () {
+        const { client } = yield* LibsqlDatabase
+        const uow = yield* UnitOfWork
+        const store = yield* OrganizationStore
+        yield* store.insert(organization("Name 0"))
+        type Step = { readonly kind: "store" | "failed unit" | "raw sql" | "read"; readonly name: number }
+        const step: fc.Arbitrary<Step> = fc.record({
+          kind: fc.constantFrom("store", "failed unit", "raw sql", "read"),
+          name: fc.integer({ min: 0, max: 3 })
+        })
+        const apply = (s: Step) => {
+          const name = `Name ${s.name}`
+          switch (s.kind) {
+            case "store":
+              return store.update(organization(name))
+            case "failed unit":
+              return uow
+                .transaction(Effect.andThen(store.update(organization(name)), Effect.fail("rolled back")))
+                .pipe(Effect.ignore)
+            case "raw sql":
+              return Effect.promise(() =>
+                client.execute({ sql: "UPDATE organizations SET name = ? WHERE id = ?", args: [name, orgId] })
+              )
+            case "read":
+              return Effect.void
+          }
+        }
+        yield* Effect.promise(() =>
+          fc.assert(
+            fc.asyncProperty(fc.array(step, { maxLength: 12 }), (steps) =>
+              Effect.runPromise(
+                Effect.gen(function* () {
+                  for (const s of steps) {
+                    yield* apply(s)
+                    assert.strictEqual(yield* cachedName, yield* storedName(client))
+                  }
+                }).pipe(Effect.provideService(OrganizationStore, store))
+              )
+            ),
+            { numRuns: 60 }
+          )
+        )
+      }).pipe(Effect.provide(freshDatabase(target)))
+    )
+})
