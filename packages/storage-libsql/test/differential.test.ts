@@ -1,5 +1,5 @@
 import { describe, it } from "@effect/vitest"
-import { DateTime, Effect, Layer, Schema } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import * as fc from "fast-check"
 import {
   Account,
@@ -13,6 +13,7 @@ import {
   type StorageError
 } from "../src/internal/core.ts"
 import { layer } from "../src/LibsqlStorage.ts"
+import { fixtureInstant, organizationFixture } from "./support/fixtures.ts"
 
 /**
  * Differential test: random sequences of writes go to core's memory stores and to the libSQL stores;
@@ -29,7 +30,7 @@ const organizationNames = [
   "Landkreis Beispiel",
   "STADT MUSTERSTADT "
 ] as const
-const at = DateTime.makeUnsafe("2025-02-03T04:05:06.007Z")
+const at = fixtureInstant
 
 type Op =
   | {
@@ -63,19 +64,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant("organization" as const), id: index(3), name: index(organizationNames.length) })
 )
 
-const organization = (id: string, name: string) =>
-  new Organization({
-    id: id as Organization["id"],
-    name,
-    legalForm: "Körperschaft des öffentlichen Rechts",
-    administrativeLevel: "municipal",
-    federalState: "DE-NW",
-    capabilities: ["customer"],
-    supplementary: { website: null, contactEmail: null, note: null },
-    masterDataReviewRequired: false,
-    createdAt: at,
-    updatedAt: at
-  })
+const organization = organizationFixture
 
 /** Applies one write; what it answered: "ok" or the refusal's tag. Writes with a known id update. */
 type Stores = AccountStore | AddressStore | RoleStore | OrganizationStore

@@ -1,13 +1,14 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type Client, createClient, type InStatement } from "@libsql/client"
-import { DateTime, Effect } from "effect"
+import { Effect } from "effect"
 import * as fc from "fast-check"
-import { Organization, OrganizationStore, UnitOfWork } from "../src/internal/core.ts"
+import { type Organization, OrganizationStore, UnitOfWork } from "../src/internal/core.ts"
 import { LibsqlDatabase, makeDatabase } from "../src/LibsqlDatabase.ts"
 import { layer } from "../src/LibsqlStorage.ts"
 import { migrate } from "../src/Migrator.ts"
 import { referenceTables } from "../src/schema/reference-revision.ts"
 import { freshDatabase, type Target, tempDir } from "./support/databases.ts"
+import { organizationFixture } from "./support/fixtures.ts"
 
 /**
  * Reads of reference data (organizations, members, roles, offerings, terms, thresholds, declarations) are
@@ -15,22 +16,9 @@ import { freshDatabase, type Target, tempDir } from "./support/databases.ts"
  * hold the rule that makes that safe: a remembered read answers what a read of the database would.
  */
 
-const at = DateTime.makeUnsafe("2025-02-03T04:05:06.007Z")
 const orgId = "org_reference" as Organization["id"]
 
-const organization = (name: string) =>
-  new Organization({
-    id: orgId,
-    name,
-    legalForm: "Körperschaft des öffentlichen Rechts",
-    administrativeLevel: "municipal",
-    federalState: "DE-NW",
-    capabilities: ["customer"],
-    supplementary: { website: null, contactEmail: null, note: null },
-    masterDataReviewRequired: false,
-    createdAt: at,
-    updatedAt: at
-  })
+const organization = (name: string) => organizationFixture(orgId, name)
 
 const token = (client: Client) =>
   Effect.promise(() => client.execute("SELECT token FROM reference_revision WHERE id = 1")).pipe(

@@ -1,0 +1,20 @@
+import { DateTime } from "effect"
+import { Organization } from "../../src/internal/core.ts"
+
+/** The instant the fixtures are made at. */
+export const fixtureInstant = DateTime.makeUnsafe("2025-02-03T04:05:06.007Z")
+
+/** A customer organization with the given id and name, everything else fixed. */
+export const organizationFixture = (id: string, name: string) =>
+  new Organization({
+    id: id as Organization["id"],
+    name,
+    legalForm: "Körperschaft des öffentlichen Rechts",
+    administrativeLevel: "municipal",
+    federalState: "DE-NW",
+    capabilities: ["customer"],
+    supplementary: { website: null, contactEmail: null, note: null },
+    masterDataReviewRequired: false,
+    createdAt: fixtureInstant,
+    updatedAt: fixtureInstant
+  })
