@@ -4,6 +4,8 @@ CREATE TABLE `reference_revision` (
 	CONSTRAINT "reference_revision_single_row" CHECK("reference_revision"."id" = 1)
 );
 --> statement-breakpoint
+DROP TABLE `inhouse_revision`;
+--> statement-breakpoint
 INSERT INTO `reference_revision` (`id`, `token`) VALUES (1, hex(randomblob(16)));
 --> statement-breakpoint
 CREATE TRIGGER `organizations_insert_reference_revision` AFTER INSERT ON `organizations` BEGIN UPDATE `reference_revision` SET `token` = hex(randomblob(16)) WHERE `id` = 1; END;

@@ -1,4 +1,5 @@
 import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client"
+import { sql } from "drizzle-orm"
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
 import { Context, Deferred, Duration, Effect, Exit, Layer, Semaphore } from "effect"
 import { createLocalClient } from "#local-client"
@@ -110,6 +111,12 @@ export class LibsqlDatabase extends Context.Service<
      * of work it is a plain `read`, which sees the unit's own writes. The value is shared by every caller
      * that asks while the token holds: core's values are immutable, and arrays come back frozen.
      */
+    /**
+     * The reference token: a new random value after every committed change to reference data, by whoever.
+     * Inside a unit of work, the unit's own (its uncommitted changes count); outside, read once for all who ask
+     * together. A failure names `operation`.
+     */
+    readonly referenceRevision: (operation: string) => Effect.Effect<string, StorageError>
     readonly readReference: <A>(
       operation: string,
       key: string,
@@ -210,10 +217,8 @@ export const makeDatabase = (
   // and drops every value kept. Tokens are random, so none comes back for other data; a rolled-back change
   // restores its token together with its data.
   let reference: { readonly token: string; readonly values: Map<string, unknown> } | undefined
-  const referenceToken = read("reference_revision", async () => {
-    const { rows } = await client.execute(referenceTokenQuery)
-    return String(rows[0]?.[0] ?? "")
-  })
+  const readToken = (operation: string) =>
+    read(operation, async (db) => (await db.values<[string]>(referenceTokenQuery))[0]?.[0] ?? "")
   // Reads that ask for the token while a read of it waits to start share that read: it starts after every one
   // of them asked and ends before any of them answers, as a read of their own would. One turn of the
   // scheduler lets the reads a use case starts together (and other requests' reads) join.
@@ -227,36 +232,39 @@ export const makeDatabase = (
         Effect.andThen(
           Effect.suspend(() => {
             tokenRead = undefined
-            return Effect.exit(referenceToken)
+            return Effect.exit(readToken("reference_revision"))
           })
         ),
         Effect.tap((exit) => Deferred.done(shared, exit))
       )
     ).pipe(Effect.flatten)
   })
+  const referenceRevision = (operation: string) =>
+    CurrentTransactions.use((inProgress) =>
+      inProgress.has(client)
+        ? readToken(operation)
+        : Effect.catchTag(sharedToken, "StorageError", ({ cause }) =>
+            Effect.fail(new StorageError({ operation, cause }))
+          )
+    )
+
   const readReference = <A>(operation: string, key: string, query: (db: Db) => PromiseLike<A>) =>
     CurrentTransactions.use((inProgress) =>
       inProgress.has(client)
         ? read(operation, query)
-        : Effect.flatMap(
-            // A failure is the caller's: it names the read that could not be made.
-            Effect.catchTag(sharedToken, "StorageError", ({ cause }) =>
-              Effect.fail(new StorageError({ operation, cause }))
-            ),
-            (token) => {
-              if (reference?.token !== token) reference = { token, values: new Map() }
-              const known = reference
-              const at = `${operation} ${key}`
-              if (known.values.has(at)) return Effect.succeed(known.values.get(at) as A)
-              return Effect.tap(read(operation, query), (value) =>
-                Effect.sync(() => {
-                  if (reference !== known) return
-                  if (known.values.size >= referenceValuesKept) known.values.clear()
-                  known.values.set(at, Array.isArray(value) ? Object.freeze(value) : value)
-                })
-              )
-            }
-          )
+        : Effect.flatMap(referenceRevision(operation), (token) => {
+            if (reference?.token !== token) reference = { token, values: new Map() }
+            const known = reference
+            const at = `${operation} ${key}`
+            if (known.values.has(at)) return Effect.succeed(known.values.get(at) as A)
+            return Effect.tap(read(operation, query), (value) =>
+              Effect.sync(() => {
+                if (reference !== known) return
+                if (known.values.size >= referenceValuesKept) known.values.clear()
+                known.values.set(at, Array.isArray(value) ? Object.freeze(value) : value)
+              })
+            )
+          })
     )
 
   const write = <A, E = never>(
@@ -477,12 +485,12 @@ export const makeDatabase = (
       : Effect.void
   )
 
-  return { client, kind, read, readReference, write, transaction, truncateLog }
+  return { client, kind, read, readReference, referenceRevision, write, transaction, truncateLog }
 }
 
 const secureDeletePragma = "PRAGMA secure_delete = ON"
 
-const referenceTokenQuery = "SELECT token FROM reference_revision WHERE id = 1"
+const referenceTokenQuery = sql.raw("SELECT token FROM reference_revision WHERE id = 1")
 
 /** Enough for the organizations, members and offerings a busy moment reads; past it, values are read again. */
 const referenceValuesKept = 4_096

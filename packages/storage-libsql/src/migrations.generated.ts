@@ -76,10 +76,11 @@ export const migrations: ReadonlyArray<EmbeddedMigration> = [
   },
   {
     tag: "0003_reference_revision",
-    when: 1795806669233,
-    hash: "d64f64f35710b8ed4ff7b3d1c46a18e4571dee7999f0b61e9a67f36471a979c3",
+    when: 1795807890208,
+    hash: "a8df600d16c8a87473807f158fe8f33146c51347124e1c70da22bc6ea26ebeff",
     statements: [
       'CREATE TABLE `reference_revision` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`token` text NOT NULL,\n\tCONSTRAINT "reference_revision_single_row" CHECK("reference_revision"."id" = 1)\n);',
+      "DROP TABLE `inhouse_revision`;",
       "INSERT INTO `reference_revision` (`id`, `token`) VALUES (1, hex(randomblob(16)));",
       "CREATE TRIGGER `organizations_insert_reference_revision` AFTER INSERT ON `organizations` BEGIN UPDATE `reference_revision` SET `token` = hex(randomblob(16)) WHERE `id` = 1; END;",
       "CREATE TRIGGER `organizations_update_reference_revision` AFTER UPDATE ON `organizations` BEGIN UPDATE `reference_revision` SET `token` = hex(randomblob(16)) WHERE `id` = 1; END;",

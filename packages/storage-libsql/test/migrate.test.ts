@@ -50,7 +50,6 @@ const expectedTables = [
   "contract_folders",
   "dev_mails",
   "inhouse_declarations",
-  "inhouse_revision",
   "link_tokens",
   "offering_versions",
   "offerings",

@@ -12,7 +12,9 @@ export class DeclarationIdTaken extends Schema.TaggedError<DeclarationIdTaken>()
 /**
  * In-house declarations. Declarations are append-only: `end` is the one change, a compare-and-set that
  * succeeds once. `revision` is a token that changes with every committed write and is never reused (a
- * rolled-back write must not leave a token a later write could repeat); the graph cache keys on it.
+ * rolled-back write must not leave a token a later write could repeat); the graph cache keys on it. It may
+ * change for other reasons too (the libSQL adapter shares one token among all reference data): a change
+ * without a write costs the cache a rebuild, never a stale graph.
  */
 export class InhouseDeclarationStore extends Context.Service<
   InhouseDeclarationStore,

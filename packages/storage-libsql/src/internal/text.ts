@@ -3,11 +3,11 @@ import { SQLiteText } from "drizzle-orm/sqlite-core"
 
 /**
  * Text a plain column cannot hold as given: SQLite stores UTF-8, so an unpaired surrogate would come
- * back as U+FFFD, and the native driver cuts a string at its first NUL. JSON columns are safe (JSON
- * escapes both), so only plain text columns are checked.
+ * back as U+FFFD, and the native driver cuts a string at its first NUL. (With the `u` flag a surrogate
+ * class matches only unpaired ones: a pair is one code point outside it.)
  */
-const loneSurrogate = /[\ud800-\udfff]/u
-const unstorable = (text: string) => text.includes("\u0000") || loneSurrogate.test(text)
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this looks for.
+const unstorable = /[\u0000\ud800-\udfff]/u
 
 export class UnstorableText extends Error {
   constructor(readonly column: string) {
@@ -15,10 +15,24 @@ export class UnstorableText extends Error {
   }
 }
 
-/** The row, if every value of a plain text column reads back as written; throws `UnstorableText` otherwise. */
+/** The fields of each table that are text columns, found once per table. */
+const textFields = new WeakMap<Table, ReadonlyArray<string>>()
+const textFieldsOf = (table: Table): ReadonlyArray<string> => {
+  let fields = textFields.get(table)
+  if (fields === undefined) {
+    fields = Object.entries(getTableColumns(table) as Record<string, unknown>)
+      .filter(([, column]) => is(column, SQLiteText))
+      .map(([field]) => field)
+    textFields.set(table, fields)
+  }
+  return fields
+}
+
+/** The row, if every value of a text column reads back as written; throws `UnstorableText` otherwise. */
 export const storable = <T extends Table, Row extends object>(table: T, row: Row): Row => {
-  const columns = getTableColumns(table) as Record<string, unknown>
-  for (const [key, value] of Object.entries(row))
-    if (typeof value === "string" && is(columns[key], SQLiteText) && unstorable(value)) throw new UnstorableText(key)
+  for (const field of textFieldsOf(table)) {
+    const value = (row as Record<string, unknown>)[field]
+    if (typeof value === "string" && unstorable.test(value)) throw new UnstorableText(field)
+  }
   return row
 }

@@ -13,7 +13,6 @@ import { storable } from "../internal/text.ts"
 import { fromMillis, fromMillisOrNull, toMillis, toMillisOrNull } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type InhouseDeclarationRow, inhouseDeclarations } from "../schema/inhouse-declarations.ts"
-import { inhouseRevision } from "../schema/inhouse-revision.ts"
 import { thresholdTable } from "../schema/threshold-table.ts"
 import { type ThresholdRow, thresholds } from "../schema/thresholds.ts"
 
@@ -63,67 +62,42 @@ const declaredBy = prepared((db) =>
     .prepare()
 )
 const allDeclarations = prepared((db) => db.select().from(inhouseDeclarations).orderBy(sql`rowid`).prepare())
-const currentRevision = prepared((db) => db.select({ token: inhouseRevision.token }).from(inhouseRevision).prepare())
 
 /**
- * A token no write has had before: random rather than counted, because a counter in the database would be
- * rolled back with a failed write and handed out again, and a counter in the process would repeat across
- * instances sharing the database. Web Crypto, so it runs wherever the adapter runs (Node, workerd).
- */
-const freshRevision = (): string => globalThis.crypto.randomUUID()
-
-/**
- * In-house declarations. Every committed change writes a fresh revision token in its own transaction, so
- * the graph cache of every instance sees the change and a rolled-back change leaves no token behind.
+ * In-house declarations. Their revision is the reference token (`LibsqlDatabase.referenceRevision`): the
+ * declarations are reference data, so every committed change to them, by whoever, writes a new token, and a
+ * rolled-back change leaves none behind. Other reference data changes it too; the graph is then rebuilt
+ * once more than needed, which is rare (organizations, members, offerings change seldom).
  */
 export const layerInhouseDeclarations: Layer.Layer<InhouseDeclarationStore, never, LibsqlDatabase> = Layer.effect(
   InhouseDeclarationStore,
   Effect.gen(function* () {
-    const { read, readReference, write, transaction } = yield* LibsqlDatabase
-    const bump = write("InhouseDeclarationStore.revision", async (db) => {
-      const token = freshRevision()
-      await db
-        .insert(inhouseRevision)
-        .values({ id: 1, token })
-        .onConflictDoUpdate({ target: inhouseRevision.id, set: { token } })
-    })
+    const { read, readReference, referenceRevision, write } = yield* LibsqlDatabase
     return InhouseDeclarationStore.of({
       insert: (d) =>
-        transaction(
-          Effect.andThen(
-            write(
-              "InhouseDeclarationStore.insert",
-              async (db) => {
-                await db.insert(inhouseDeclarations).values(storable(inhouseDeclarations, declarationToRow(d)))
-              },
-              (v) => (v.kind === "unique" || v.kind === "primaryKey" ? new DeclarationIdTaken({ id: d.id }) : undefined)
-            ),
-            bump
-          )
+        write(
+          "InhouseDeclarationStore.insert",
+          async (db) => {
+            await db.insert(inhouseDeclarations).values(storable(inhouseDeclarations, declarationToRow(d)))
+          },
+          (v) => (v.kind === "unique" || v.kind === "primaryKey" ? new DeclarationIdTaken({ id: d.id }) : undefined)
         ),
       end: (id, ended, validUntil) =>
-        transaction(
-          Effect.gen(function* () {
-            const changed = yield* write(
-              "InhouseDeclarationStore.end",
-              async (db) =>
-                (
-                  await db
-                    .update(inhouseDeclarations)
-                    .set(
-                      storable(inhouseDeclarations, {
-                        endedAt: toMillis(ended.at),
-                        endedByAccountId: ended.accountId,
-                        validUntil: toMillis(validUntil)
-                      })
-                    )
-                    .where(and(eq(inhouseDeclarations.id, id), isNull(inhouseDeclarations.endedAt)))
-                ).rowsAffected
-            )
-            if (changed !== 1) return false
-            yield* bump
-            return true
-          })
+        write(
+          "InhouseDeclarationStore.end",
+          async (db) =>
+            (
+              await db
+                .update(inhouseDeclarations)
+                .set(
+                  storable(inhouseDeclarations, {
+                    endedAt: toMillis(ended.at),
+                    endedByAccountId: ended.accountId,
+                    validUntil: toMillis(validUntil)
+                  })
+                )
+                .where(and(eq(inhouseDeclarations.id, id), isNull(inhouseDeclarations.endedAt)))
+            ).rowsAffected === 1
         ),
       get: (id) =>
         read("InhouseDeclarationStore.get", async (db) => {
@@ -138,8 +112,7 @@ export const layerInhouseDeclarations: Layer.Layer<InhouseDeclarationStore, neve
         read("InhouseDeclarationStore.listAll", async (db) =>
           (await allDeclarations(db).all()).map(declarationToDomain)
         ),
-      revision: () =>
-        read("InhouseDeclarationStore.revision", async (db) => (await currentRevision(db).get())?.token ?? "0")
+      revision: () => referenceRevision("InhouseDeclarationStore.revision")
     })
   })
 )
