@@ -4,9 +4,10 @@ import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { ProofOfWorkCaptcha } from "@cloudportal/core"
+import { freePort } from "@cloudportal/storage-libsql/testing"
 import { describe, expect, it } from "vitest"
+import { startServer, waitUntilReady } from "../src/testing.ts"
 import { client } from "./support/http.ts"
-import { freePort, startProcess, waitUntilReady } from "./support/process.ts"
 
 const operator = { email: "betrieb@portal.example.de", password: "ein-eigenes-geheimes-betriebspasswort" }
 const password = "ein-sehr-langes-passwort-fuer-den-captcha-test"
@@ -42,23 +43,24 @@ describe("the captcha of the main job in production", () => {
     const resend = await resendStandIn()
     const port = await freePort()
     const origin = `http://127.0.0.1:${port}`
-    const server = startProcess({
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL: join(dir, "cloudportal.db"),
-      CLOUDPORTAL_PUBLIC_BASE_URL: origin,
-      RESEND_API_KEY: "re_captcha_test",
-      RESEND_BASE_URL: resend.url,
-      CLOUDPORTAL_MAIL_FROM: "Cloud-Service-Portal <noreply@portal.example.de>",
-      CLOUDPORTAL_OPERATOR_EMAIL: operator.email,
-      CLOUDPORTAL_OPERATOR_PASSWORD: operator.password,
-      CLOUDPORTAL_CAPTCHA_SECRET: "Yq4v8Tz1Lm6Np0Rs3Wx7Bd2Gh5Jk9CfE2uA",
-      CLOUDPORTAL_CAPTCHA_MAX_NUMBER: "20000",
-      CLOUDPORTAL_DISPATCH_INTERVAL: "1 second"
+    const server = await startServer({
+      port,
+      env: {
+        NODE_ENV: "production",
+        DATABASE_URL: join(dir, "cloudportal.db"),
+        CLOUDPORTAL_PUBLIC_BASE_URL: origin,
+        RESEND_API_KEY: "re_captcha_test",
+        RESEND_BASE_URL: resend.url,
+        CLOUDPORTAL_MAIL_FROM: "Cloud-Service-Portal <noreply@portal.example.de>",
+        CLOUDPORTAL_OPERATOR_EMAIL: operator.email,
+        CLOUDPORTAL_OPERATOR_PASSWORD: operator.password,
+        CLOUDPORTAL_CAPTCHA_SECRET: "Yq4v8Tz1Lm6Np0Rs3Wx7Bd2Gh5Jk9CfE2uA",
+        CLOUDPORTAL_CAPTCHA_MAX_NUMBER: "20000",
+        CLOUDPORTAL_DISPATCH_INTERVAL: "1 second"
+      }
     })
     try {
-      await waitUntilReady(server, origin)
+      await waitUntilReady(server)
       const api = client(origin)
       expect((await api.call("GET", "/dev/captcha")).status).toBe(404)
 

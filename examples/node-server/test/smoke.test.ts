@@ -4,8 +4,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { defaultDemoPassword, demoAccounts } from "@cloudportal/core/demo"
 import { describe, expect, it } from "vitest"
+import { type ServerProcess, startServer, waitUntilReady } from "../src/testing.ts"
 import { client } from "./support/http.ts"
-import { freePort, type ServerProcess, startProcess, waitUntilReady } from "./support/process.ts"
 
 const password = "ein-sehr-langes-passwort-fuer-den-rauchtest"
 
@@ -14,18 +14,16 @@ const withServer = async <A>(
   databaseFile: string,
   run: (server: ServerProcess, origin: string) => Promise<A>
 ): Promise<A> => {
-  const port = await freePort()
-  const server = startProcess({
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    DATABASE_URL: databaseFile,
-    // Mail reaches the dev mailbox right after each change; the timer is only the fallback.
-    CLOUDPORTAL_DISPATCH_INTERVAL: "1 second"
+  const server = await startServer({
+    env: {
+      DATABASE_URL: databaseFile,
+      // Mail reaches the dev mailbox right after each change; the timer is only the fallback.
+      CLOUDPORTAL_DISPATCH_INTERVAL: "1 second"
+    }
   })
   try {
-    const origin = `http://127.0.0.1:${port}`
-    await waitUntilReady(server, origin)
-    return await run(server, origin)
+    await waitUntilReady(server)
+    return await run(server, server.origin)
   } finally {
     await server.kill()
   }
@@ -193,11 +191,13 @@ describe("the main job over real HTTP", () => {
   }, 90_000)
 
   it("a bad configuration stops the start with a non-zero exit and names every bad variable", async () => {
-    const server = startProcess({
-      NODE_ENV: "production",
-      PORT: "achtzig",
-      DATABASE_URL: "ftp://example.org/db",
-      CLOUDPORTAL_DISPATCH_INTERVAL: "bald"
+    const server = await startServer({
+      env: {
+        NODE_ENV: "production",
+        PORT: "achtzig",
+        DATABASE_URL: "ftp://example.org/db",
+        CLOUDPORTAL_DISPATCH_INTERVAL: "bald"
+      }
     })
     try {
       const code = await server.exited
