@@ -1,22 +1,16 @@
 import { fileURLToPath } from "node:url"
+import { workerdBundleOptions } from "@cloudportal/workerd-bundle"
 import { type BuildOptions, build } from "esbuild"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 const withoutPrettier = fileURLToPath(new URL("./without-prettier.ts", import.meta.url))
 
 /**
- * How a Worker is bundled for workerd: one ES module, Web-standard only (`@libsql/client` resolves to its web
- * build under the workerd condition), JSX of the mail templates compiled with React's automatic runtime.
- * The edge benchmark bundles with the same options.
+ * How this Worker is bundled for workerd: the repository's workerd options (`@cloudportal/workerd-bundle`),
+ * with what only the shipped Worker needs. The edge benchmark bundles with the same options.
  */
 export const workerBuildOptions = {
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  target: "es2022",
-  mainFields: ["module", "main"],
-  conditions: ["workerd", "worker", "browser"],
-  jsx: "automatic",
+  ...workerdBundleOptions,
   // React reads it at module load; workerd has no `process` (wrangler defines the same).
   define: { "process.env.NODE_ENV": JSON.stringify("production") },
   alias: { "prettier/standalone": withoutPrettier, "prettier/plugins/html": withoutPrettier }

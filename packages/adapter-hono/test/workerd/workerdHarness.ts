@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url"
 import { type Sqld, startSqld } from "@cloudportal/storage-libsql/testing"
+import { workerdBundleOptions } from "@cloudportal/workerd-bundle"
 import { Duration } from "effect"
 import { build, type Metafile } from "esbuild"
 import { Miniflare } from "miniflare"
@@ -12,15 +13,9 @@ const entry = fileURLToPath(new URL("./worker.ts", import.meta.url))
 /** The test Worker as workerd gets it: one ES module, Web-standard only (`@libsql/client` in its web build). */
 export const bundleTestWorker = async (): Promise<{ readonly code: string; readonly metafile: Metafile }> => {
   const result = await build({
+    ...workerdBundleOptions,
     entryPoints: [entry],
-    bundle: true,
     write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
-    jsx: "automatic",
     metafile: true,
     logLevel: "silent"
   })

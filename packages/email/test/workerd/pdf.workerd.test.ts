@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url"
+import { workerdBundleOptions } from "@cloudportal/workerd-bundle"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { build, type Metafile } from "esbuild"
 import { Miniflare } from "miniflare"
@@ -40,15 +41,9 @@ describe("the order-summary PDF in workerd", () => {
   beforeAll(async () => {
     // The package's public entry, bundled as a Worker would be: Web-standard modules only.
     const result = await build({
+      ...workerdBundleOptions,
       entryPoints: [entry],
-      bundle: true,
       write: false,
-      format: "esm",
-      platform: "neutral",
-      target: "es2022",
-      mainFields: ["module", "main"],
-      conditions: ["workerd", "worker", "browser"],
-      jsx: "automatic",
       metafile: true,
       logLevel: "silent"
     })
