@@ -216,7 +216,7 @@ export const makeDatabase = (
   // work): if a change committed between the two reads, the token has moved on, and the next read sees that
   // and drops every value kept. Tokens are random, so none comes back for other data; a rolled-back change
   // restores its token together with its data.
-  let reference: { readonly token: string; readonly values: Map<string, unknown> } | undefined
+  let reference: { readonly token: string; readonly values: Map<string, unknown>; size: number } | undefined
   const readToken = (operation: string) =>
     read(operation, async (db) => (await db.values<[string]>(referenceTokenQuery))[0]?.[0] ?? "")
   // Reads that ask for the token while a read of it waits to start share that read: it starts after every one
@@ -253,15 +253,22 @@ export const makeDatabase = (
       inProgress.has(client)
         ? read(operation, query)
         : Effect.flatMap(referenceRevision(operation), (token) => {
-            if (reference?.token !== token) reference = { token, values: new Map() }
+            if (reference?.token !== token) reference = { token, values: new Map(), size: 0 }
             const known = reference
             const at = `${operation} ${key}`
             if (known.values.has(at)) return Effect.succeed(known.values.get(at) as A)
             return Effect.tap(read(operation, query), (value) =>
               Effect.sync(() => {
                 if (reference !== known) return
-                if (known.values.size >= referenceValuesKept) known.values.clear()
+                // A list counts by its length: a big organization's members weigh what they hold.
+                const size = Array.isArray(value) ? Math.max(1, value.length) : 1
+                if (size > referenceValuesKept) return
+                if (known.size + size > referenceValuesKept) {
+                  known.values.clear()
+                  known.size = 0
+                }
                 known.values.set(at, Array.isArray(value) ? Object.freeze(value) : value)
+                known.size += size
               })
             )
           })
@@ -492,8 +499,11 @@ const secureDeletePragma = "PRAGMA secure_delete = ON"
 
 const referenceTokenQuery = sql.raw("SELECT token FROM reference_revision WHERE id = 1")
 
-/** Enough for the organizations, members and offerings a busy moment reads; past it, values are read again. */
-const referenceValuesKept = 4_096
+/**
+ * Values kept (a list counts each of its items): enough for the organizations, members and offerings a busy
+ * moment reads, few enough to bound the memory; past it, everything kept is dropped and read again.
+ */
+const referenceValuesKept = 16_384
 
 /** A `file:` URL naming a plain path (no query), as the path the native driver opens; otherwise undefined. */
 export const localPath = (url: string): string | undefined => {

@@ -124,6 +124,31 @@ describe("reference data read through the reference token", () => {
     }).pipe(Effect.provide(freshDatabase("memory")))
   )
 
+  it.effect("what is kept is bounded by the items it holds: a list counts each item, one too big is not kept", () =>
+    Effect.gen(function* () {
+      const { readReference } = yield* LibsqlDatabase
+      const runs = new Map<string, number>()
+      const list = (key: string, length: number) =>
+        readReference("test.members", key, async () => {
+          runs.set(key, (runs.get(key) ?? 0) + 1)
+          return Array.from({ length }, (_, i) => i)
+        })
+      yield* list("a", 10_000)
+      yield* list("a", 10_000)
+      assert.strictEqual(runs.get("a"), 1)
+      // Together past the bound: what was kept goes, the newcomer stays.
+      yield* list("b", 10_000)
+      yield* list("b", 10_000)
+      yield* list("a", 10_000)
+      assert.deepStrictEqual([runs.get("a"), runs.get("b")], [2, 1])
+      // Larger than the bound alone: read every time, and what is kept stays.
+      yield* list("c", 20_000)
+      yield* list("c", 20_000)
+      yield* list("a", 10_000)
+      assert.deepStrictEqual([runs.get("c"), runs.get("a")], [2, 2])
+    }).pipe(Effect.provide(freshDatabase("memory")))
+  )
+
   it.effect("reference reads that start together share one read of the token", () =>
     Effect.gen(function* () {
       const client = createClient({ url: ":memory:" })
