@@ -106,17 +106,17 @@ export class LibsqlDatabase extends Context.Service<
     /** Runs a query in the transaction in progress, or on the client. */
     readonly read: <A>(operation: string, query: (db: Db) => PromiseLike<A>) => Effect.Effect<A, StorageError>
     /**
-     * A read of reference data only (the tables of `referenceTables`), remembered under `key` while the
-     * reference token stays the same: one small statement instead of the query and its mapping. Inside a unit
-     * of work it is a plain `read`, which sees the unit's own writes. The value is shared by every caller
-     * that asks while the token holds: core's values are immutable, and arrays come back frozen.
-     */
-    /**
      * The reference token: a new random value after every committed change to reference data, by whoever.
      * Inside a unit of work, the unit's own (its uncommitted changes count); outside, read once for all who ask
      * together. A failure names `operation`.
      */
     readonly referenceRevision: (operation: string) => Effect.Effect<string, StorageError>
+    /**
+     * A read of reference data only (the tables of `referenceTables`), remembered under `key` while the
+     * reference token stays the same: one small statement instead of the query and its mapping. Inside a unit
+     * of work it is a plain `read`, which sees the unit's own writes. The value is shared by every caller
+     * that asks while the token holds: core's values are immutable, and arrays come back frozen.
+     */
     readonly readReference: <A>(
       operation: string,
       key: string,
