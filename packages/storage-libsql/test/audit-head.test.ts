@@ -5,7 +5,8 @@ import { AuditLog, SecureRandom, StorageError, UnitOfWork } from "../src/interna
 import { LibsqlDatabase, makeDatabase } from "../src/LibsqlDatabase.ts"
 import { layerStores } from "../src/LibsqlStorage.ts"
 import { migrate } from "../src/Migrator.ts"
-import { record, system, verifyChain } from "./support/core.ts"
+import { record, verifyChain } from "./support/core.ts"
+import { auditDraft } from "./support/fixtures.ts"
 
 /** The stores on a migrated in-memory database, counting the statements sent to `audit_events`. */
 const counted = Effect.gen(function* () {
@@ -35,23 +36,14 @@ const counted = Effect.gen(function* () {
   return { sent, stores }
 })
 
-const draft = (chain: string, n: number) => ({
-  chain,
-  actor: system,
-  action: `test.step${n}`,
-  subject: { type: "test", id: String(n) },
-  before: null,
-  after: { n }
-})
-
 describe("the audit chain on libSQL: one statement per event once the head is known", () => {
   it.effect("appending to a chain whose head this process knows sends one INSERT … SELECT, no read", () =>
     Effect.gen(function* () {
       const { sent, stores } = yield* counted
       yield* Effect.gen(function* () {
-        yield* record(draft("org_one", 1))
+        yield* record(auditDraft("org_one", 1))
         const before = sent.length
-        yield* record(draft("org_one", 2))
+        yield* record(auditDraft("org_one", 2))
         const statements = sent.slice(before).filter((s) => /audit_events/iu.test(s))
         assert.strictEqual(statements.length, 1)
         assert.match(statements[0]!, /^INSERT INTO "audit_events" .* SELECT .* WHERE \(SELECT/su)
@@ -64,17 +56,17 @@ describe("the audit chain on libSQL: one statement per event once the head is kn
       const { stores } = yield* counted
       yield* Effect.gen(function* () {
         const uow = yield* UnitOfWork
-        const first = yield* record(draft("org_two", 1))
+        const first = yield* record(auditDraft("org_two", 1))
         const failed = yield* uow
           .transaction(
             Effect.gen(function* () {
-              yield* record(draft("org_two", 2))
+              yield* record(auditDraft("org_two", 2))
               return yield* new StorageError({ operation: "test", cause: "rolled back on purpose" })
             })
           )
           .pipe(Effect.flip)
         assert.strictEqual(failed._tag, "StorageError")
-        const next = yield* uow.transaction(record(draft("org_two", 3)))
+        const next = yield* uow.transaction(record(auditDraft("org_two", 3)))
         assert.strictEqual(next.sequence, 2)
         assert.strictEqual(next.previousHash, first.hash)
         const events = yield* AuditLog.use((l) => l.list("org_two", { afterSequence: 0, limit: 10 }))

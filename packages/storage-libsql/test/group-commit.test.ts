@@ -13,8 +13,9 @@ import {
 } from "../src/internal/core.ts"
 import { LibsqlDatabase, layerDatabase, makeDatabase } from "../src/LibsqlDatabase.ts"
 import { layer } from "../src/LibsqlStorage.ts"
-import { record, system, verifyChain } from "./support/core.ts"
+import { record, verifyChain } from "./support/core.ts"
 import { tempDir } from "./support/databases.ts"
+import { auditDraft } from "./support/fixtures.ts"
 
 // Group commit: write transactions that queue while a group runs share the next group's one SQLite
 // transaction (each in its own savepoint) and its one commit. These tests make the queue deterministic by
@@ -289,14 +290,7 @@ for (const kind of ["file", "memory"] as const) {
         kind,
         Effect.gen(function* () {
           const chain = "org_group_commit"
-          const draft = (n: number) => ({
-            chain,
-            actor: system,
-            action: `test.step${n}`,
-            subject: { type: "test", id: String(n) },
-            before: null,
-            after: { n }
-          })
+          const draft = (n: number) => auditDraft(chain, n)
           // Group 1: units 1 and 3 append, then fail; the others link past them.
           const first = yield* queued(
             Array.from({ length: 5 }, (_, i) =>

@@ -1,5 +1,6 @@
 import { DateTime } from "effect"
 import { Organization } from "../../src/internal/core.ts"
+import { system } from "./core.ts"
 
 /** The instant the fixtures are made at. */
 export const fixtureInstant = DateTime.makeUnsafe("2025-02-03T04:05:06.007Z")
@@ -18,3 +19,13 @@ export const organizationFixture = (id: string, name: string) =>
     createdAt: fixtureInstant,
     updatedAt: fixtureInstant
   })
+
+/** An audit draft for step `n` of `chain`, by the system: what the audit-chain tests append. */
+export const auditDraft = (chain: string, n: number) => ({
+  chain,
+  actor: system,
+  action: `test.step${n}`,
+  subject: { type: "test", id: String(n) },
+  before: null,
+  after: { n }
+})
