@@ -85,6 +85,15 @@ const addEmployee = (organizationId: Account["organizationId"], status: Account[
     return id
   })
 
+/** An approved organization with an active employee, signed in: what most session tests start from. */
+const signedInEmployee = Effect.fnUntraced(function* () {
+  const organization = yield* approvedOrganization()
+  const employee = yield* addEmployee(organization.organizationId)
+  const email = (yield* AccountStore.use((s) => s.get(employee)))!.email
+  const { session } = yield* login(email, goodPassword)
+  return { ...organization, employee, session }
+})
+
 /** Counts hash verifications, to see that a path pays for one. */
 const countingHasher = (counter: { verifications: number }) =>
   Layer.effect(PasswordHasher)(
@@ -352,10 +361,7 @@ describe("sessions", () => {
   it.effect("deactivation ends the account's sessions at once", () =>
     run(
       Effect.gen(function* () {
-        const { organizationId } = yield* approvedOrganization()
-        const employee = yield* addEmployee(organizationId)
-        const email = (yield* AccountStore.use((s) => s.get(employee)))!.email
-        const { session } = yield* login(email, goodPassword)
+        const { employee, session } = yield* signedInEmployee()
         yield* patchAccount(employee, { status: "deactivated" })
         assert.instanceOf(yield* Effect.flip(Authentication.use((a) => a.authenticate(session.token))), Unauthenticated)
         yield* patchAccount(employee, { status: "deleted" })
@@ -367,10 +373,7 @@ describe("sessions", () => {
   it.effect("a role given or taken away counts at the very next request", () =>
     run(
       Effect.gen(function* () {
-        const { organizationId, accountId: adminId } = yield* approvedOrganization()
-        const employee = yield* addEmployee(organizationId)
-        const email = (yield* AccountStore.use((s) => s.get(employee)))!.email
-        const { session } = yield* login(email, goodPassword)
+        const { accountId: adminId, employee, session } = yield* signedInEmployee()
         const permissionsNow = Authentication.use((a) => a.authenticate(session.token)).pipe(
           Effect.map((h) => (h.actor._tag === "Member" ? [...h.actor.permissions].sort() : []))
         )
@@ -389,10 +392,7 @@ describe("sessions", () => {
   it.effect("authenticating hands the request the member it read: the same actor, its account and roles", () =>
     run(
       Effect.gen(function* () {
-        const { organizationId } = yield* approvedOrganization()
-        const employee = yield* addEmployee(organizationId)
-        const email = (yield* AccountStore.use((s) => s.get(employee)))!.email
-        const { session } = yield* login(email, goodPassword)
+        const { organizationId, employee, session } = yield* signedInEmployee()
         const holder = yield* Authentication.use((a) => a.authenticate(session.token))
         assert.strictEqual(holder.viewer?.actor, holder.actor)
         assert.strictEqual(holder.viewer?.account.id, employee)
@@ -405,10 +405,7 @@ describe("sessions", () => {
   it.effect("a token with the right session id but a wrong secret is refused", () =>
     run(
       Effect.gen(function* () {
-        const { organizationId } = yield* approvedOrganization()
-        const employee = yield* addEmployee(organizationId)
-        const email = (yield* AccountStore.use((s) => s.get(employee)))!.email
-        const { session } = yield* login(email, goodPassword)
+        const { session } = yield* signedInEmployee()
         const [id, secret] = session.token.split(".") as [string, string]
         const forged = `${id}.${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}`
         assert.instanceOf(yield* Effect.flip(Authentication.use((a) => a.authenticate(forged))), Unauthenticated)
@@ -422,10 +419,7 @@ describe("sessions", () => {
   it.effect("a signed-in account sees itself, its organization and its permissions", () =>
     run(
       Effect.gen(function* () {
-        const { organizationId } = yield* approvedOrganization()
-        const employee = yield* addEmployee(organizationId)
-        const email = (yield* AccountStore.use((s) => s.get(employee)))!.email
-        const { session } = yield* login(email, goodPassword)
+        const { organizationId, employee, session } = yield* signedInEmployee()
         const me = yield* Authentication.use((a) => a.me(session.token))
         assert.strictEqual(me.account.id, employee)
         assert.strictEqual(me.organization?.id, organizationId)
