@@ -22,6 +22,9 @@ export interface Title {
   readonly en: string
 }
 
+/** Every failure the client cannot act on answers the same: no detail of the cause leaves the server. */
+const internalError = { status: 500, title: { de: "Interner Fehler", en: "Internal error" } } as const
+
 /**
  * The one table of core's errors: each error's HTTP status (API.md conventions) and its problem title, German first
  * (the default locale), English with `Accept-Language: en`.
@@ -236,9 +239,9 @@ export const coreErrors = {
     title: { de: "Eine Ablehnung braucht eine Begründung", en: "A rejection needs a reason" }
   },
   // Infrastructure: a generic answer, the cause goes to the log only
-  StorageError: { status: 500, title: { de: "Interner Fehler", en: "Internal error" } },
-  DocumentRenderFailed: { status: 500, title: { de: "Interner Fehler", en: "Internal error" } },
-  MailDeliveryFailed: { status: 500, title: { de: "Interner Fehler", en: "Internal error" } }
+  StorageError: internalError,
+  DocumentRenderFailed: internalError,
+  MailDeliveryFailed: internalError
 } as const satisfies Record<CoreErrorTag, { readonly status: number; readonly title: Title }>
 
 /** Problems the adapter raises itself, outside core's rules. */
@@ -251,7 +254,7 @@ export const adapterProblems = {
   },
   RouteNotFound: { status: 404, title: { de: "Nicht gefunden", en: "Not found" } },
   PayloadTooLarge: { status: 413, title: { de: "Anfrage zu groß", en: "Payload too large" } },
-  InternalError: { status: 500, title: { de: "Interner Fehler", en: "Internal error" } },
+  InternalError: internalError,
   NotImplemented: { status: 501, title: { de: "Noch nicht verfügbar", en: "Not implemented" } },
   Overloaded: { status: 503, title: { de: "Vorübergehend überlastet", en: "Temporarily overloaded" } }
 } as const satisfies Record<string, { readonly status: number; readonly title: Title }>
