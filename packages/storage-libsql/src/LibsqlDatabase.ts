@@ -114,8 +114,9 @@ export class LibsqlDatabase extends Context.Service<
     /**
      * A read of reference data only (the tables of `referenceTables`), remembered under `key` while the
      * reference token stays the same: one small statement instead of the query and its mapping. Inside a unit
-     * of work it is a plain `read`, which sees the unit's own writes. The value is shared by every caller
-     * that asks while the token holds: core's values are immutable, and arrays come back frozen.
+     * of work the unit's own token decides (it moves with the unit's own writes), and what the unit reads is
+     * not kept. The value is shared by every caller that asks while the token holds: core's values are
+     * immutable, and arrays come back frozen.
      */
     readonly readReference: <A>(
       operation: string,
@@ -251,7 +252,16 @@ export const makeDatabase = (
   const readReference = <A>(operation: string, key: string, query: (db: Db) => PromiseLike<A>) =>
     CurrentTransactions.use((inProgress) =>
       inProgress.has(client)
-        ? read(operation, query)
+        ? // Inside a unit of work the token is the unit's own: the triggers rewrite it with the unit's (and its
+          // group mates') uncommitted changes too. Equal to the token a value was kept under, it says no
+          // reference data changed since, so the kept value is what the read would see; only values read
+          // outside any unit are kept.
+          Effect.flatMap(readToken(operation), (token) => {
+            const at = `${operation} ${key}`
+            return reference?.token === token && reference.values.has(at)
+              ? Effect.succeed(reference.values.get(at) as A)
+              : read(operation, query)
+          })
         : Effect.flatMap(referenceRevision(operation), (token) => {
             if (reference?.token !== token) reference = { token, values: new Map(), size: 0 }
             const known = reference

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type Client, createClient, type InStatement } from "@libsql/client"
+import { sql } from "drizzle-orm"
 import { Effect } from "effect"
 import * as fc from "fast-check"
 import { type Organization, OrganizationStore, UnitOfWork } from "../src/internal/core.ts"
@@ -115,6 +116,24 @@ describe("reference data read through the reference token", () => {
     )
   )
 
+  it.effect("inside a unit of work a kept value answers while the unit's token is the one it was kept under", () =>
+    Effect.gen(function* () {
+      const { readReference, transaction } = yield* LibsqlDatabase
+      const store = yield* OrganizationStore
+      let runs = 0
+      const value = readReference("test.value", "k", async () => ++runs)
+      assert.strictEqual(yield* value, 1)
+      assert.strictEqual(yield* transaction(value), 1)
+      assert.strictEqual(runs, 1)
+      // The unit's own reference write moves its token: it reads for itself, and what it reads is not kept.
+      const inUnit = yield* transaction(Effect.andThen(store.insert(organization("Stadt Neu")), value))
+      assert.strictEqual(inUnit, 2)
+      assert.strictEqual(yield* value, 3)
+      assert.strictEqual(yield* transaction(value), 3)
+      assert.strictEqual(runs, 3)
+    }).pipe(Effect.provide(freshDatabase("file")))
+  )
+
   it.effect("a remembered list comes back frozen: no caller can change what the next one is given", () =>
     Effect.gen(function* () {
       const { readReference } = yield* LibsqlDatabase
@@ -175,13 +194,16 @@ describe("reference data read through the reference token", () => {
   for (const target of databases)
     it.effect(`remembered reads answer what the database holds, whatever the writes in between (${target})`, () =>
       Effect.gen(function* () {
-        const { client } = yield* LibsqlDatabase
+        const { client, read } = yield* LibsqlDatabase
         const uow = yield* UnitOfWork
         const store = yield* OrganizationStore
         yield* store.insert(organization("Name 0"))
-        type Step = { readonly kind: "store" | "failed unit" | "raw sql" | "read"; readonly name: number }
+        type Step = {
+          readonly kind: "store" | "failed unit" | "raw sql" | "read" | "read in unit" | "write and read in unit"
+          readonly name: number
+        }
         const step: fc.Arbitrary<Step> = fc.record({
-          kind: fc.constantFrom("store", "failed unit", "raw sql", "read"),
+          kind: fc.constantFrom("store", "failed unit", "raw sql", "read", "read in unit", "write and read in unit"),
           name: fc.integer({ min: 0, max: 3 })
         })
         const apply = (s: Step) => {
@@ -199,6 +221,18 @@ describe("reference data read through the reference token", () => {
               )
             case "read":
               return Effect.void
+            case "read in unit":
+            case "write and read in unit":
+              // Inside the unit, the store answers what the unit's own transaction holds.
+              return uow.transaction(
+                Effect.gen(function* () {
+                  if (s.kind === "write and read in unit") yield* store.update(organization(name))
+                  const [row] = yield* read("test.stored", (db) =>
+                    db.values<[string]>(sql`SELECT name FROM organizations WHERE id = ${orgId}`)
+                  )
+                  assert.strictEqual(yield* cachedName, row?.[0])
+                })
+              )
           }
         }
         yield* Effect.promise(() =>
