@@ -6,8 +6,8 @@ import { createLocalClient } from "#local-client"
 import { StorageError } from "./internal/core.ts"
 import { migrate } from "./Migrator.ts"
 
-/** A drizzle handle on the client or on the transaction in progress. */
-export type Db = LibSQLDatabase<Record<string, never>>
+/** A drizzle handle on the client or on the transaction in progress, with the client it runs on. */
+export type Db = LibSQLDatabase<Record<string, never>> & { readonly $client: Client }
 
 /** Where the database lives: decides which operations the adapter serializes. */
 export type DatabaseKind = "memory" | "file" | "remote"

@@ -2,7 +2,7 @@ import { and, desc, eq, getTableColumns, gt, sql } from "drizzle-orm"
 import { Effect, Layer, type Schema } from "effect"
 import { AuditEvent, AuditLog, type ChainHead } from "../internal/core.ts"
 import { fromJsonOrNull, toJsonOrNull } from "../internal/json.ts"
-import { placeholders, prepared } from "../internal/prepared.ts"
+import { placeholders, prepared, preparedWrite } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
@@ -48,18 +48,20 @@ const headOf = prepared((db) =>
     .limit(1)
     .prepare()
 )
-const appendEvent = prepared((db) => db.insert(auditEvents).values(placeholders(auditEvents)).prepare())
+const appendEvent = preparedWrite((db) => db.insert(auditEvents).values(placeholders(auditEvents)))
 
 const columns = Object.entries(getTableColumns(auditEvents)) as Array<[keyof AuditEventRow, { name: string }]>
 /**
  * The event, provided the chain's newest event is still the one whose hash it links to (or, for the first
  * event, that the chain is empty): one statement where a read of the head and an insert would be two.
  */
-const appendIfHead = (row: AuditEventRow) =>
-  sql`INSERT INTO ${auditEvents} (${sql.raw(columns.map(([, c]) => `"${c.name}"`).join(", "))}) SELECT ${sql.join(
-    columns.map(([field]) => sql`${row[field]}`),
-    sql`, `
-  )} WHERE (SELECT ${auditEvents.hash} FROM ${auditEvents} WHERE ${auditEvents.chain} = ${row.chain} ORDER BY ${auditEvents.sequence} DESC LIMIT 1) IS ${row.sequence === 1 ? null : row.previousHash}`
+const appendIfHead = preparedWrite(
+  () =>
+    sql`INSERT INTO ${auditEvents} (${sql.raw(columns.map(([, c]) => `"${c.name}"`).join(", "))}) SELECT ${sql.join(
+      columns.map(([field]) => sql.placeholder(field)),
+      sql`, `
+    )} WHERE (SELECT ${auditEvents.hash} FROM ${auditEvents} WHERE ${auditEvents.chain} = ${sql.placeholder("chain")} ORDER BY ${auditEvents.sequence} DESC LIMIT 1) IS ${sql.placeholder("linkedTo")}`
+)
 
 /** Chains whose head this process remembers; more are forgotten at once (each costs one read to relearn). */
 const rememberedChains = 10_000
@@ -91,10 +93,11 @@ export const layer: Layer.Layer<AuditLog, never, LibsqlDatabase> = Layer.effect(
           const known = heads.get(chain)
           if (known !== undefined) {
             const event = yield* seal(known)
-            const linked = yield* write(
-              "AuditLog.appendNext",
-              async (db) => (await db.run(appendIfHead(storable(auditEvents, toRow(event))))).rowsAffected === 1
-            )
+            const linked = yield* write("AuditLog.appendNext", async (db) => {
+              const row = storable(auditEvents, toRow(event))
+              const linkedTo = row.sequence === 1 ? null : row.previousHash
+              return (await appendIfHead(db).run({ ...row, linkedTo })).rowsAffected === 1
+            })
             if (linked) return remember(event)
             heads.delete(chain)
           }

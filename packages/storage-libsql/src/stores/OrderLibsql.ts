@@ -15,7 +15,7 @@ import {
   StaleOrderStatus
 } from "../internal/core.ts"
 import { jsonColumn } from "../internal/json.ts"
-import { placeholders, prepared } from "../internal/prepared.ts"
+import { placeholders, prepared, preparedWrite } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, fromMillisOrNull, toMillis, toMillisOrNull } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
@@ -99,7 +99,7 @@ export const scopeCondition = (scope: OrderScope): SQL | undefined => {
 
 const rejected = [...rejectedStatuses]
 
-const insertOrder = prepared((db) => db.insert(orders).values(placeholders(orders)).prepare())
+const insertOrder = preparedWrite((db) => db.insert(orders).values(placeholders(orders)))
 const orderById = prepared((db) =>
   db
     .select()
@@ -300,7 +300,7 @@ const fromHex = (hex: string): Uint8Array => {
   return bytes
 }
 
-const insertFolder = prepared((db) => db.insert(contractFolders).values(placeholders(contractFolders)).prepare())
+const insertFolder = preparedWrite((db) => db.insert(contractFolders).values(placeholders(contractFolders)))
 
 /** Contract folders, one per order, written once (the primary key refuses a second) and never changed. */
 export const layerContractFolders: Layer.Layer<ContractFolderStore, never, LibsqlDatabase> = Layer.effect(

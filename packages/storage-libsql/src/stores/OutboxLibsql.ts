@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, lte, sql } from "drizzle-orm"
 import { Effect, Layer, Schema } from "effect"
 import { Notification, Outbox, OutboxMessage } from "../internal/core.ts"
 import { fromJson, toJson } from "../internal/json.ts"
-import { placeholders, prepared } from "../internal/prepared.ts"
+import { placeholders, preparedWrite } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import { CurrentTransactions, LibsqlDatabase } from "../LibsqlDatabase.ts"
@@ -33,7 +33,7 @@ export const toDomain = (r: OutboxMessageRow): OutboxMessage =>
     lastError: r.lastError
   })
 
-const addMessage = prepared((db) => db.insert(outboxMessages).values(placeholders(outboxMessages)).prepare())
+const addMessage = preparedWrite((db) => db.insert(outboxMessages).values(placeholders(outboxMessages)))
 
 /** Rows per INSERT of `addAll`: far below SQLite's limit of bound parameters (7 a row). */
 const rowsPerInsert = 100
@@ -43,7 +43,7 @@ const preparedUpTo = 16
 const fields = Object.keys(getTableColumns(outboxMessages)) as Array<keyof OutboxMessageRow>
 const insertsOf = new Map<number, ReturnType<typeof insertOf>>()
 const insertOf = (count: number) =>
-  prepared((db) =>
+  preparedWrite((db) =>
     db
       .insert(outboxMessages)
       .values(
@@ -56,7 +56,6 @@ const insertOf = (count: number) =>
             >
         )
       )
-      .prepare()
   )
 const insertMany = (count: number) => {
   let insert = insertsOf.get(count)
