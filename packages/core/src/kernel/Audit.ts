@@ -3,7 +3,7 @@ import { type Actor, actorRef } from "./Actor.ts"
 import { canonicalJson, sha256Hex } from "./Digest.ts"
 import type { StorageError } from "./Errors.ts"
 import { AuditEventId } from "./Ids.ts"
-import { newId, type SecureRandom } from "./SecureRandom.ts"
+import { newOrderedId, type SecureRandom } from "./SecureRandom.ts"
 import { MemoryTable } from "./UnitOfWork.ts"
 
 /**
@@ -134,8 +134,8 @@ export const sealEvent = (
 
 /** Records one state change, linked to the head of its chain. Call inside the use case's unit of work. */
 export const record = Effect.fnUntraced(function* (draft: AuditDraft) {
-  const id = yield* newId<AuditEventId>("evt")
   const at = yield* DateTime.now
+  const id = yield* newOrderedId<AuditEventId>("evt", at)
   return yield* AuditLog.use((log) =>
     log.appendNext(draft.chain, (head) => Effect.sync(() => sealEvent(draft, id, at, head)))
   )

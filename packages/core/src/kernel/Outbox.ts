@@ -1,9 +1,8 @@
 import { Context, DateTime, Effect, Layer, Schema } from "effect"
-import { base32 } from "./Encoding.ts"
 import type { StorageError } from "./Errors.ts"
 import { OutboxMessageId } from "./Ids.ts"
 import { Notification } from "./Notification.ts"
-import { SecureRandom } from "./SecureRandom.ts"
+import { newOrderedId, type SecureRandom } from "./SecureRandom.ts"
 import { MemoryTable } from "./UnitOfWork.ts"
 
 /**
@@ -62,31 +61,10 @@ export class Outbox extends Context.Service<
   })
 }
 
-/** Base32 digits in ASCII order, so that fixed-width numbers written with them sort as the numbers do. */
-const orderedDigits = "0123456789abcdefghjkmnpqrstvwxyz"
-
-/**
- * A new message id: `msg_`, the creation instant (epoch milliseconds, ten ordered base32 digits) and 80
- * random bits. Ids of later messages sort after earlier ones, so a database appends new messages at the
- * end of the id index, where one page takes all of a commit's messages, instead of one page per message
- * at random places. The random part keeps ids unique: the id is the delivery's idempotency key.
- */
-export const newOutboxMessageId = (createdAt: DateTime.Utc): Effect.Effect<OutboxMessageId, never, SecureRandom> =>
-  SecureRandom.use((r) => r.bytes(10)).pipe(
-    Effect.map((random) => {
-      let millis = Math.max(0, DateTime.toEpochMillis(createdAt))
-      let time = ""
-      for (let i = 0; i < 10; i++) {
-        time = orderedDigits[millis % 32] + time
-        millis = Math.floor(millis / 32)
-      }
-      return `msg_${time}${base32(random)}` as OutboxMessageId
-    })
-  )
-
 const pending = Effect.fnUntraced(function* (notification: Notification, now: DateTime.Utc) {
   return new OutboxMessage({
-    id: yield* newOutboxMessageId(now),
+    // Ordered by creation: the id index appends; the id is the delivery's idempotency key.
+    id: yield* newOrderedId<OutboxMessageId>("msg", now),
     notification,
     createdAt: now,
     status: "pending",

@@ -28,7 +28,7 @@ import type { Notification } from "../kernel/Notification.ts"
 import { enqueue, enqueueAll, type Outbox } from "../kernel/Outbox.ts"
 import { defaultPageLimit, OpaqueCursor, type Page, PageLimit } from "../kernel/Paging.ts"
 import type { Permission } from "../kernel/Permission.ts"
-import { newId, type SecureRandom } from "../kernel/SecureRandom.ts"
+import { newId, newOrderedId, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
 import { type Account, displayName } from "../members/Account.ts"
 import { AccountStore, RoleStore } from "../members/AccountStore.ts"
@@ -548,10 +548,10 @@ export class Ordering extends Context.Service<
       }, Effect.provideContext(context))
 
       const place = Effect.fn("Ordering.place")(function* (actor: Actor, input: PlaceRequest) {
-        const orderId = yield* newId<OrderId>("ord")
+        const now = yield* DateTime.now
+        const orderId = yield* newOrderedId<OrderId>("ord", now)
         const documentIds = {} as Record<ContractDocumentKind, DocumentId>
         for (const kind of contractDocumentKinds) documentIds[kind] = yield* newId<DocumentId>("doc")
-        const now = yield* DateTime.now
         // What may be read before the unit of work: everything a concurrent placement cannot change. An order
         // changes only the anti-splitting sum (the sum of the customer's counted orders of the offering), so that
         // sum is read, and eligibility decided on it, inside the unit of work: two concurrent orders that would

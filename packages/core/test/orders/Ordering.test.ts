@@ -264,6 +264,40 @@ describe("placing an order", () => {
     )
   )
 
+  it.effect("an order, its audit events and its messages get ids that sort by the instant they were made", () =>
+    run(
+      Effect.gen(function* () {
+        // Five orders a millisecond apart: random ids would come out in this order once in 120 runs.
+        const placed: Array<OrderView> = []
+        for (let i = 0; i < 5; i++) {
+          placed.push(yield* place("orderer"))
+          yield* TestClock.adjust("1 millis")
+        }
+        const ids: Array<string> = placed.map((o) => o.id)
+        assert.deepStrictEqual([...ids].sort(), ids)
+        const events = (yield* AuditLog.use((l) => l.list(orgs.customer.id, { afterSequence: 0, limit: 100 }))).filter(
+          (e) => e.action === "order.placed"
+        )
+        assert.deepStrictEqual(
+          events.map((e) => e.subject.id),
+          ids
+        )
+        assert.deepStrictEqual(
+          events.map((e) => e.id).sort(),
+          events.map((e) => e.id)
+        )
+        const messages = (yield* Outbox.use((o) => o.due(farFuture, 100))).filter(
+          (m) => m.notification._tag === "OrderPlaced"
+        )
+        const orderOf = (m: (typeof messages)[number]) =>
+          m.notification._tag === "OrderPlaced" ? ids.indexOf(m.notification.orderId) : -1
+        const byId = [...messages].sort((a, b) => (a.id < b.id ? -1 : 1))
+        assert.deepStrictEqual(byId.map(orderOf), [...byId.map(orderOf)].sort())
+        assert.isAtLeast(messages.length, ids.length)
+      })
+    )
+  )
+
   it.effect("the orderer's name is the one at order time, even after a rename or deletion", () =>
     run(
       Effect.gen(function* () {

@@ -1,14 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import { DateTime, Effect } from "effect"
 import * as fc from "fast-check"
-import { newOutboxMessageId } from "../../src/kernel/Outbox.ts"
-import { SecureRandom } from "../../src/kernel/SecureRandom.ts"
+import { newOrderedId, SecureRandom } from "../../src/kernel/SecureRandom.ts"
 
-const idAt = (millis: number) =>
-  Effect.runSync(newOutboxMessageId(DateTime.makeUnsafe(millis)).pipe(Effect.provide(SecureRandom.layerWebCrypto)))
+const idAt = (millis: number, prefix = "msg") =>
+  Effect.runSync(newOrderedId(prefix, DateTime.makeUnsafe(millis)).pipe(Effect.provide(SecureRandom.layerWebCrypto)))
 
-describe("outbox message ids", () => {
-  it("a later message's id sorts after an earlier one's, so new messages append to the id index", () => {
+describe("ordered ids (orders, audit events, outbox messages)", () => {
+  it("a later record's id sorts after an earlier one's, so new records append to the id index", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 45 }), fc.integer({ min: 1, max: 2 ** 45 }), (earlier, gap) => {
         const a = idAt(earlier)
@@ -23,5 +22,6 @@ describe("outbox message ids", () => {
     const ids = Array.from({ length: 1000 }, () => idAt(1_764_000_000_000))
     assert.strictEqual(new Set(ids).size, ids.length)
     for (const id of ids) assert.match(id, /^msg_[0-9a-hjkmnp-tv-z]{10}[a-z2-7]{16}$/u)
+    assert.match(idAt(1_764_000_000_000, "ord"), /^ord_[0-9a-hjkmnp-tv-z]{10}[a-z2-7]{16}$/u)
   })
 })
