@@ -21,6 +21,9 @@ const roundConstants = Uint32Array.of(
 
 const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n))
 
+/** The message schedule, reused: hashing is synchronous, so no two calls share it at once. */
+const schedule = new Uint32Array(64)
+
 /** The eight state words of SHA-256 over `message`: the digest, big-endian, word by word. */
 export const sha256Words = (message: Uint8Array): Uint32Array => {
   const length = message.length
@@ -34,7 +37,7 @@ export const sha256Words = (message: Uint8Array): Uint32Array => {
   const state = Uint32Array.of(
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
   )
-  const w = new Uint32Array(64)
+  const w = schedule
   for (let block = 0; block < padded.length; block += 64) {
     for (let i = 0; i < 16; i++) w[i] = view.getUint32(block + i * 4)
     for (let i = 16; i < 64; i++) {
@@ -64,8 +67,14 @@ export const sha256Words = (message: Uint8Array): Uint32Array => {
       b = a
       a = (t1 + t2) | 0
     }
-    const rounds = [a, b, c, d, e, f, g, h]
-    for (let i = 0; i < 8; i++) state[i] = state[i]! + rounds[i]!
+    state[0] = state[0]! + a
+    state[1] = state[1]! + b
+    state[2] = state[2]! + c
+    state[3] = state[3]! + d
+    state[4] = state[4]! + e
+    state[5] = state[5]! + f
+    state[6] = state[6]! + g
+    state[7] = state[7]! + h
   }
   return state
 }

@@ -30,10 +30,14 @@ export const fromBase64url = (text: string): Uint8Array => {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0))
 }
 
+const hexDigits = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"))
+
 export const hex = (bytes: Uint8Array): string => {
   let out = ""
-  for (const byte of bytes) out += byte.toString(16).padStart(2, "0")
+  for (const byte of bytes) out += hexDigits[byte]
   return out
 }
 
-export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+const encoder = new TextEncoder()
+
+export const utf8 = (text: string): Uint8Array => encoder.encode(text)
