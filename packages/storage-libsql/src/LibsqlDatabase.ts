@@ -152,6 +152,9 @@ export interface DatabaseOptions {
   readonly maxGroupUnits?: number | undefined
 }
 
+/** Turns of the scheduler a driver waits for the clients of its last group to come back (see `drive`). */
+const returnTurns = 8
+
 /** Enough to share one fsync among the writers a busy server has waiting, few enough to bound their wait. */
 const defaultMaxGroupUnits = 32
 
@@ -438,11 +441,17 @@ export const makeDatabase = (
   })
   const drive: Effect.Effect<void> = Effect.gen(function* () {
     do {
-      yield* serialized(Effect.suspend(() => runGroup(queue.splice(0, maxGroupUnits))))
+      const units = queue.splice(0, maxGroupUnits)
+      yield* serialized(runGroup(units))
       // A local commit holds the thread while it syncs: the fibers it held up (their writes ready) are
       // runnable, not yet queued. One turn of the scheduler (no timer) lets them queue for the next group.
-      // The group's units already have their answers, so a lone unit waits for nobody.
       yield* Effect.yieldNow
+      // The clients whose answers this commit released usually come back with their next unit of work within
+      // a few turns (the reads before it): while fewer units queue than the group held, wait a few more turns,
+      // so that one group takes them all instead of a lone early one and then the rest. The thread does their
+      // work meanwhile, and a lone client (a group of one) waits for nobody.
+      for (let turn = 0; turn < returnTurns && units.length > 1 && queue.length < units.length; turn++)
+        yield* Effect.yieldNow
     } while (yield* moreQueued)
   })
 

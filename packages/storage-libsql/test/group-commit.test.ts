@@ -270,6 +270,40 @@ for (const kind of ["file", "memory"] as const) {
       )
     )
 
+    it.effect(
+      "clients a commit answered that come back within a few turns share one group, none goes alone first",
+      () =>
+        withDatabase(
+          kind,
+          Effect.gen(function* () {
+            const counts = yield* counting
+            const { client, transaction } = yield* LibsqlDatabase
+            const clients = 8
+            const rounds = 5
+            // All queue behind the held group; after each answer a client reads for one to three turns of the
+            // scheduler before its next unit of work (as a use case reads before its transaction), so the clients
+            // come back one after another.
+            const runClient = (c: number) =>
+              Effect.gen(function* () {
+                for (let round = 0; round < rounds; round++) {
+                  yield* transaction(insertRow(c, `r${round}`))
+                  for (let turn = 0; turn <= c % 3; turn++) yield* Effect.yieldNow
+                }
+              })
+            const release = yield* holdGroup
+            const fibers = yield* Effect.forEach(
+              Array.from({ length: clients }, (_, c) => c),
+              (c) => Effect.forkChild(runClient(c), { startImmediately: true })
+            )
+            yield* release
+            yield* Effect.forEach(fibers, (fiber) => Fiber.join(fiber))
+            // The holder's group, then one group of all eight clients per round.
+            assert.deepStrictEqual([counts.transactions, counts.commits], [1 + rounds, 1 + rounds])
+            assert.strictEqual((yield* rowsOf(client)).length, clients * rounds)
+          })
+        )
+    )
+
     it.effect("a group holds at most 32 units", () =>
       withDatabase(
         kind,
