@@ -14,6 +14,8 @@ interface JsonColumn<T> {
   readonly read: (text: string) => T
 }
 
+const writeOptions = { disableChecks: true } as const
+
 /** Enough for the offering versions and orders of a busy moment; a miss only decodes again. */
 const readsKept = 128
 
@@ -33,7 +35,10 @@ export const jsonColumn = <T, E>(schema: Schema.Codec<T, E>): JsonColumn<T> => {
   const known = columns.get(schema)
   if (known) return known as JsonColumn<T>
   const codec = Schema.toCodecJson(schema)
-  const encode = Schema.encodeSync(codec)
+  const encodeValue = Schema.encodeSync(codec)
+  // What is written comes from core, whose constructors and decoders have checked it: writing checks the
+  // structure the text needs, not the refinements again. Reading checks everything (a hand-edited row).
+  const encode = (value: T) => encodeValue(value, writeOptions)
   const decode = Schema.decodeUnknownSync(codec)
   const written = new WeakMap<object, string>()
   const read = new Map<string, T>()

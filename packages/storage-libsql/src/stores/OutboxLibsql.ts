@@ -14,7 +14,8 @@ const decodeNotification = Schema.decodeUnknownSync(NotificationJson)
 
 export const toRow = (m: OutboxMessage): OutboxMessageRow => ({
   id: m.id,
-  notification: toJson(encodeNotification(m.notification)),
+  // Checked when the message was made (its class); see `jsonColumn` on writing without the checks again.
+  notification: toJson(encodeNotification(m.notification, { disableChecks: true })),
   createdAt: toMillis(m.createdAt),
   status: m.status,
   attempts: m.attempts,
