@@ -1,5 +1,4 @@
 import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client"
-import { sql } from "drizzle-orm"
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
 import { Context, Deferred, Duration, Effect, Exit, Layer, Semaphore } from "effect"
 import { createLocalClient } from "#local-client"
@@ -222,7 +221,7 @@ export const makeDatabase = (
   // restores its token together with its data.
   let reference: { readonly token: string; readonly values: Map<string, unknown>; size: number } | undefined
   const readToken = (operation: string) =>
-    read(operation, async (db) => (await db.values<[string]>(referenceTokenQuery))[0]?.[0] ?? "")
+    read(operation, async (db) => String((await db.$client.execute(referenceTokenQuery)).rows[0]?.[0] ?? ""))
   // Reads that ask for the token while a read of it waits to start share that read: it starts after every one
   // of them asked and ends before any of them answers, as a read of their own would. One turn of the
   // scheduler lets the reads a use case starts together (and other requests' reads) join.
@@ -516,7 +515,8 @@ export const makeDatabase = (
 
 const secureDeletePragma = "PRAGMA secure_delete = ON"
 
-const referenceTokenQuery = sql.raw("SELECT token FROM reference_revision WHERE id = 1")
+/** Read on the client itself (no query to build): the most frequent statement of all. */
+const referenceTokenQuery = "SELECT token FROM reference_revision WHERE id = 1"
 
 /**
  * Values kept (a list counts each of its items): enough for the organizations, members and offerings a busy
