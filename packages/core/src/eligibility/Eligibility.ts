@@ -4,12 +4,12 @@ import { cartTotal, estimatedContractValueCents } from "../catalog/Price.ts"
 import { type ContractModel, contractModelLabels } from "../kernel/ContractModel.ts"
 import { formatDe, Money } from "../kernel/Money.ts"
 import type { Organization } from "../organization/Organization.ts"
-import type {
-  BlockingReason,
-  ContractModelAnswer,
+import {
+  type BlockingReason,
+  type ContractModelAnswer,
   EligibilityAnswer,
-  Ground,
-  Relationship
+  type Ground,
+  type Relationship
 } from "./EligibilityAnswer.ts"
 import type { InhouseGraph, InhouseRelationship } from "./InhouseGraph.ts"
 import { applicableThreshold, type Threshold } from "./Threshold.ts"
@@ -257,11 +257,15 @@ export const evaluateEligibility = (input: EligibilityInput): EligibilityAnswer 
     [input.provider.id, input.provider.name]
   ])
   if (input.intermediary) names.set(input.intermediary.id, input.intermediary.name)
-  return {
-    cartTotal: cartTotal(input.pricePlan, input.quantity),
-    evaluatedAt: input.at,
-    contractModels: { DV: directContract(input, names), UV: flipContract(input, names) }
-  }
+  // Built from the rule's own values, whose checks have run: the constructor checks the structure only.
+  return new EligibilityAnswer(
+    {
+      cartTotal: cartTotal(input.pricePlan, input.quantity),
+      evaluatedAt: input.at,
+      contractModels: { DV: directContract(input, names), UV: flipContract(input, names) }
+    },
+    { disableChecks: true }
+  )
 }
 
 /** Every organization named in a proving chain of the answer: what `organizationNames` should cover. */

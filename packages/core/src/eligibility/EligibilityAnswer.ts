@@ -52,13 +52,15 @@ export const ContractModelAnswer = Schema.Struct({
 })
 export type ContractModelAnswer = typeof ContractModelAnswer.Type
 
-/** The answer to "which contract model may this customer use for this cart?", stored with the order. */
-export const EligibilityAnswer = Schema.Struct({
+/**
+ * The answer to "which contract model may this customer use for this cart?", stored with the order. A class,
+ * so that the order and its contract folder, which both hold it, take it as it is instead of walking it again.
+ */
+export class EligibilityAnswer extends Schema.Class<EligibilityAnswer>("@cloudportal/core/EligibilityAnswer")({
   cartTotal: Money,
   evaluatedAt: Schema.DateTimeUtc,
   contractModels: Schema.Struct({ DV: ContractModelAnswer, UV: ContractModelAnswer })
-})
-export type EligibilityAnswer = typeof EligibilityAnswer.Type
+}) {}
 
 /**
  * The ground an order placed under this answer relies on: the first (strongest) one, if the model is allowed.
