@@ -242,14 +242,11 @@ export const makeDatabase = (
       )
     ).pipe(Effect.flatten)
   })
+  // The shared read's failure named for each caller's own operation.
+  const sharedTokenFor = (operation: string) =>
+    Effect.catchTag(sharedToken, "StorageError", ({ cause }) => Effect.fail(new StorageError({ operation, cause })))
   const referenceRevision = (operation: string) =>
-    CurrentTransactions.use((inProgress) =>
-      inProgress.has(client)
-        ? readToken(operation)
-        : Effect.catchTag(sharedToken, "StorageError", ({ cause }) =>
-            Effect.fail(new StorageError({ operation, cause }))
-          )
-    )
+    CurrentTransactions.use((inProgress) => (inProgress.has(client) ? readToken(operation) : sharedTokenFor(operation)))
 
   const readReference = <A>(operation: string, key: string, query: (db: Db) => PromiseLike<A>) =>
     CurrentTransactions.use((inProgress) =>
@@ -264,7 +261,7 @@ export const makeDatabase = (
               ? Effect.succeed(reference.values.get(at) as A)
               : read(operation, query)
           })
-        : Effect.flatMap(referenceRevision(operation), (token) => {
+        : Effect.flatMap(sharedTokenFor(operation), (token) => {
             if (reference?.token !== token) reference = { token, values: new Map(), size: 0 }
             const known = reference
             const at = `${operation} ${key}`
