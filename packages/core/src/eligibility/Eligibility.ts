@@ -35,7 +35,7 @@ export interface EligibilityInput {
   readonly customerHasInhouseDeclaration: boolean
   /**
    * Names of further organizations, for the German texts of proving chains; an organization without a name
-   * here appears by id. `chainMembers` of a first answer says which ones to look up.
+   * here appears by id. `provingChainMembers` says which ones to look up.
    */
   readonly organizationNames?: ReadonlyMap<string, string>
 }
@@ -268,6 +268,26 @@ export const evaluateEligibility = (input: EligibilityInput): EligibilityAnswer 
   )
 }
 
-/** Every organization named in a proving chain of the answer: what `organizationNames` should cover. */
+/**
+ * Every organization on a chain the rule may cite for these parties: the in-house relationships it examines
+ * (customer and provider, customer and intermediary, provider and intermediary), looked up whatever the gates
+ * decide. What `organizationNames` should cover, known before the rule runs, so it runs once; a property test
+ * holds it to the chains of every answer (`chainMembers`).
+ */
+export const provingChainMembers = (
+  input: Pick<EligibilityInput, "customer" | "provider" | "intermediary" | "graph" | "at">
+): ReadonlySet<string> => {
+  const { customer, provider, intermediary, graph, at } = input
+  const pairs = intermediary
+    ? [
+        [customer.id, provider.id],
+        [customer.id, intermediary.id],
+        [provider.id, intermediary.id]
+      ]
+    : [[customer.id, provider.id]]
+  return new Set(pairs.flatMap(([a, b]) => graph.relationship(a!, b!, at)?.chain ?? []))
+}
+
+/** Every organization named in a proving chain of the answer. */
 export const chainMembers = (answer: EligibilityAnswer): ReadonlySet<string> =>
   new Set([answer.contractModels.DV, answer.contractModels.UV].flatMap((a) => a.grounds.flatMap((g) => g.chain ?? [])))

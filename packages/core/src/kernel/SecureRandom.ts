@@ -54,6 +54,17 @@ const poolSize = 4096
 export const newId = <Id extends string>(prefix: string): Effect.Effect<Id, never, SecureRandom> =>
   SecureRandom.use((r) => r.bytes(16)).pipe(Effect.map((b) => `${prefix}_${base32(b)}` as Id))
 
+/** `count` new ids (as `newId`) from one draw of randomness: for a use case that makes several at once. */
+export const newIds = <Id extends string>(
+  prefix: string,
+  count: number
+): Effect.Effect<ReadonlyArray<Id>, never, SecureRandom> =>
+  SecureRandom.use((r) => r.bytes(16 * count)).pipe(
+    Effect.map((b) =>
+      Array.from({ length: count }, (_, i) => `${prefix}_${base32(b.subarray(16 * i, 16 * i + 16))}` as Id)
+    )
+  )
+
 /** Base32 digits in ASCII order, so that fixed-width numbers written with them sort as the numbers do. */
 const orderedDigits = "0123456789abcdefghjkmnpqrstvwxyz"
 

@@ -4,7 +4,7 @@ import type { Configuration } from "../catalog/Configuration.ts"
 import type { Offering, PricePlan } from "../catalog/Offering.ts"
 import { OfferingStore } from "../catalog/OfferingStore.ts"
 import { billingOf, estimatedContractValue } from "../catalog/Price.ts"
-import { chainMembers, evaluateEligibility } from "../eligibility/Eligibility.ts"
+import { evaluateEligibility, provingChainMembers } from "../eligibility/Eligibility.ts"
 import type { EligibilityAnswer } from "../eligibility/EligibilityAnswer.ts"
 import type { InhouseDeclarationStore } from "../eligibility/InhouseDeclarationStore.ts"
 import { hasInhouseDeclarationInForce } from "../eligibility/InhouseDeclarations.ts"
@@ -23,12 +23,12 @@ import {
   Unauthenticated
 } from "../kernel/Errors.ts"
 import { DocumentId, OfferingId, OrderId, type OrganizationId } from "../kernel/Ids.ts"
-import { Money } from "../kernel/Money.ts"
+import type { Money } from "../kernel/Money.ts"
 import type { Notification } from "../kernel/Notification.ts"
 import { enqueue, enqueueAll, type Outbox } from "../kernel/Outbox.ts"
 import { defaultPageLimit, OpaqueCursor, type Page, PageLimit } from "../kernel/Paging.ts"
 import type { Permission } from "../kernel/Permission.ts"
-import { newId, newOrderedId, type SecureRandom } from "../kernel/SecureRandom.ts"
+import { newIds, newOrderedId, type SecureRandom } from "../kernel/SecureRandom.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
 import { type Account, displayName } from "../members/Account.ts"
 import { AccountStore, RoleStore } from "../members/AccountStore.ts"
@@ -438,11 +438,10 @@ export class Ordering extends Context.Service<
        * The names of the organizations other than the three parties that proving chains pass through, for the
        * German texts. Chains come from the in-house graph alone, so the anti-splitting sum does not matter here.
        */
-      const chainNames = Effect.fnUntraced(function* (facts: EligibilityFacts, pricePlan: PricePlan, quantity: number) {
-        const first = evaluateEligibility({ ...facts, pricePlan, quantity, priorCountedValue: Money.zero })
+      const chainNames = Effect.fnUntraced(function* (facts: EligibilityFacts) {
         const { customer, provider, intermediary } = facts
         const known = new Set<string>([customer.id, provider.id, ...(intermediary ? [intermediary.id] : [])])
-        const others = [...chainMembers(first)].filter((id) => !known.has(id))
+        const others = [...provingChainMembers(facts)].filter((id) => !known.has(id))
         if (others.length === 0) return undefined
         const found = yield* Effect.forEach(others, (id) => organizations.get(id as OrganizationId), {
           concurrency: "unbounded"
@@ -481,7 +480,7 @@ export class Ordering extends Context.Service<
           [eligibilityFacts(customer, offering, at), priorCountedValue(customer.id, offering, at)],
           { concurrency: "unbounded" }
         )
-        return decideEligibility(facts, pricePlan, quantity, prior, yield* chainNames(facts, pricePlan, quantity))
+        return decideEligibility(facts, pricePlan, quantity, prior, yield* chainNames(facts))
       })
 
       const person = (a: Account) => ({ recipient: a.email, recipientName: displayName(a), locale: "de" as const })
@@ -550,8 +549,11 @@ export class Ordering extends Context.Service<
       const place = Effect.fn("Ordering.place")(function* (actor: Actor, input: PlaceRequest) {
         const now = yield* DateTime.now
         const orderId = yield* newOrderedId<OrderId>("ord", now)
+        const ids = yield* newIds<DocumentId>("doc", contractDocumentKinds.length)
         const documentIds = {} as Record<ContractDocumentKind, DocumentId>
-        for (const kind of contractDocumentKinds) documentIds[kind] = yield* newId<DocumentId>("doc")
+        contractDocumentKinds.forEach((kind, i) => {
+          documentIds[kind] = ids[i] as DocumentId
+        })
         // What may be read before the unit of work: everything a concurrent placement cannot change. An order
         // changes only the anti-splitting sum (the sum of the customer's counted orders of the offering), so that
         // sum is read, and eligibility decided on it, inside the unit of work: two concurrent orders that would
@@ -591,7 +593,7 @@ export class Ordering extends Context.Service<
           ],
           { concurrency: "unbounded" }
         )
-        const names = yield* chainNames(facts, cart.pricePlan, cart.quantity)
+        const names = yield* chainNames(facts)
         const agb = termsInForce(agbs, now)
         const defaultAddress = customerAddresses.find((a) => a.isDefault)
 

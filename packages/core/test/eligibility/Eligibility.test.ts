@@ -1,8 +1,14 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
+import * as fc from "fast-check"
 import type { CustomerCircle, PricePlan } from "../../src/catalog/Offering.ts"
 import { cartTotal } from "../../src/catalog/Price.ts"
-import { type EligibilityInput, evaluateEligibility } from "../../src/eligibility/Eligibility.ts"
+import {
+  chainMembers,
+  type EligibilityInput,
+  evaluateEligibility,
+  provingChainMembers
+} from "../../src/eligibility/Eligibility.ts"
 import {
   type BlockingReasonKind,
   type ContractModelAnswer,
@@ -319,6 +325,34 @@ describe("the eligibility answer", () => {
         if (m.allowed) assert.isTrue(m.grounds.length > 0)
       }
     }
+  })
+
+  it("every organization on an answer's proving chains is named before the rule runs (provingChainMembers)", () => {
+    // Any world of control edges among the seven organizations, any parties, any gates: the names the texts
+    // need are known up front, so placing an order evaluates the rule once.
+    const all = [kommune, zweckverband, provider, otherProvider, govdigital, bundesamt]
+    const pick = fc.constantFrom(...all)
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(pick, pick), { maxLength: 10 }),
+        pick,
+        pick,
+        fc.option(pick, { nil: undefined }),
+        fc.boolean(),
+        (edges, customer, supplier, intermediary, declared) => {
+          const i = input({
+            customer,
+            provider: supplier,
+            intermediary,
+            graph: InhouseGraph.fromEdges(edges.filter(([a, b]) => a.id !== b.id).map(([a, b]) => controls(a, b))),
+            customerHasInhouseDeclaration: declared
+          })
+          const named = provingChainMembers(i)
+          for (const id of chainMembers(evaluateEligibility(i))) assert.isTrue(named.has(id), id)
+        }
+      ),
+      { numRuns: 300 }
+    )
   })
 
   it("the answer has the shape clients rely on", () => {
