@@ -4,6 +4,7 @@ import { Context, Deferred, Duration, Effect, Exit, Layer, Semaphore } from "eff
 import { createLocalClient } from "#local-client"
 import { StorageError } from "./internal/core.ts"
 import { migrate } from "./Migrator.ts"
+import { referenceTables } from "./schema/reference-revision.ts"
 
 /** A drizzle handle on the client or on the transaction in progress, with the client it runs on. */
 export type Db = LibSQLDatabase<Record<string, never>> & { readonly $client: Client }
@@ -186,9 +187,26 @@ export const makeDatabase = (
     if (open === undefined) throw new Error("no transaction of this database is open")
     return open
   }
+  // The reference token as the open transaction holds it, known from a read in the transaction until a
+  // statement of it may have changed reference data. `referenceWrites` counts such statements (and the
+  // transaction's start, end and every rollback to a savepoint); a token read is known only if no count
+  // happened between its issue and its answer. Statements of a transaction pass `inTransaction`, so none
+  // escapes the count; a group's units share the transaction, so a unit that does not touch reference data
+  // reads the token its group mate read.
+  let referenceWrites = 0
+  let transactionToken: { readonly token: string; readonly at: number } | undefined
+  const noteStatement = (statement: InStatement) => {
+    if (mayWriteReference(typeof statement === "string" ? statement : statement.sql)) referenceWrites++
+  }
   const inTransaction = {
-    execute: (statement: InStatement) => current().execute(statement),
-    batch: (statements: Array<InStatement>) => current().batch(statements)
+    execute: (statement: InStatement) => {
+      noteStatement(statement)
+      return current().execute(statement)
+    },
+    batch: (statements: Array<InStatement>) => {
+      for (const statement of statements) noteStatement(statement)
+      return current().batch(statements)
+    }
   }
   const transactionDb: Db = drizzle({ client: inTransaction as unknown as Client })
 
@@ -222,6 +240,17 @@ export const makeDatabase = (
   let reference: { readonly token: string; readonly values: Map<string, unknown>; size: number } | undefined
   const readToken = (operation: string) =>
     read(operation, async (db) => String((await db.$client.execute(referenceTokenQuery)).rows[0]?.[0] ?? ""))
+  /** The token inside the open transaction: the one read there already while nothing may have changed it. */
+  const transactionTokenFor = (operation: string) =>
+    Effect.suspend(() => {
+      if (transactionToken?.at === referenceWrites) return Effect.succeed(transactionToken.token)
+      const at = referenceWrites
+      return Effect.tap(readToken(operation), (token) =>
+        Effect.sync(() => {
+          if (at === referenceWrites) transactionToken = { token, at }
+        })
+      )
+    })
   // Reads that ask for the token while a read of it waits to start share that read: it starts after every one
   // of them asked and ends before any of them answers, as a read of their own would. One turn of the
   // scheduler lets the reads a use case starts together (and other requests' reads) join.
@@ -246,7 +275,9 @@ export const makeDatabase = (
   const sharedTokenFor = (operation: string) =>
     Effect.catchTag(sharedToken, "StorageError", ({ cause }) => Effect.fail(new StorageError({ operation, cause })))
   const referenceRevision = (operation: string) =>
-    CurrentTransactions.use((inProgress) => (inProgress.has(client) ? readToken(operation) : sharedTokenFor(operation)))
+    CurrentTransactions.use((inProgress) =>
+      inProgress.has(client) ? transactionTokenFor(operation) : sharedTokenFor(operation)
+    )
 
   const readReference = <A>(operation: string, key: string, query: (db: Db) => PromiseLike<A>) =>
     CurrentTransactions.use((inProgress) =>
@@ -255,7 +286,7 @@ export const makeDatabase = (
           // group mates') uncommitted changes too. Equal to the token a value was kept under, it says no
           // reference data changed since, so the kept value is what the read would see; only values read
           // outside any unit are kept.
-          Effect.flatMap(readToken(operation), (token) => {
+          Effect.flatMap(transactionTokenFor(operation), (token) => {
             const at = `${operation} ${key}`
             return reference?.token === token && reference.values.has(at)
               ? Effect.succeed(reference.values.get(at) as A)
@@ -316,7 +347,14 @@ export const makeDatabase = (
       return tx
     },
     catch: (cause) => new StorageError({ operation: "transaction.begin", cause })
-  }).pipe(Effect.tap((tx) => Effect.sync(() => (open = tx))))
+  }).pipe(
+    Effect.tap((tx) =>
+      Effect.sync(() => {
+        open = tx
+        referenceWrites++
+      })
+    )
+  )
   const commit = (tx: Transaction) =>
     Effect.tryPromise({
       try: () => tx.commit(),
@@ -326,10 +364,21 @@ export const makeDatabase = (
     (Exit.isSuccess(exit)
       ? Effect.sync(() => tx.close())
       : Effect.promise(() => tx.rollback().catch(() => undefined)).pipe(Effect.ensuring(Effect.sync(() => tx.close())))
-    ).pipe(Effect.ensuring(Effect.sync(() => (open = undefined))))
+    ).pipe(
+      Effect.ensuring(
+        Effect.sync(() => {
+          open = undefined
+          referenceWrites++
+        })
+      )
+    )
   const control = (tx: Transaction, statement: string) =>
     Effect.tryPromise({
-      try: () => tx.execute(statement),
+      try: () => {
+        // A rollback to a savepoint restores the token the unit's writes replaced.
+        if (statement.startsWith("ROLLBACK")) referenceWrites++
+        return tx.execute(statement)
+      },
       catch: (cause) => new StorageError({ operation: `transaction.${statement}`, cause })
     })
 
@@ -511,6 +560,21 @@ export const makeDatabase = (
 }
 
 const secureDeletePragma = "PRAGMA secure_delete = ON"
+
+/**
+ * Whether a statement may change reference data, and so the token: anything but a read, a savepoint, or a
+ * write whose target is a table without the token's trigger (`referenceTables`). Unknown forms count as
+ * changes (a `WITH … INSERT`, DDL, a pragma).
+ */
+export const mayWriteReference = (sql: string): boolean => {
+  if (/^\s*(?:select|savepoint|release)\b/iu.test(sql)) return false
+  const target = writeTarget.exec(sql)
+  const table = target?.[1] ?? target?.[2] ?? target?.[3]
+  return table === undefined || referenceTableNames.has(table.toLowerCase())
+}
+const writeTarget =
+  /^\s*(?:(?:insert|replace)(?:\s+or\s+\w+)?\s+into|update(?:\s+or\s+\w+)?|delete\s+from)\s+(?:"([^"]+)"|`([^`]+)`|(\w+)\b)(?!\s*\.)/iu
+const referenceTableNames: ReadonlySet<string> = new Set([...referenceTables, "reference_revision"])
 
 /** Read on the client itself (no query to build): the most frequent statement of all. */
 const referenceTokenQuery = "SELECT token FROM reference_revision WHERE id = 1"

@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm"
 import { Data, Deferred, Effect, Exit, Fiber, Layer, Option } from "effect"
 import {
   AuditLog,
+  Organization,
   OrganizationAlreadyRegistered,
   OrganizationStore,
   SecureRandom,
@@ -186,6 +187,53 @@ for (const kind of ["file", "memory"] as const) {
           })
           assert.deepStrictEqual([counts.transactions, counts.commits], [2, 2])
           assert.deepStrictEqual(yield* rowsOf(client), [0, 0, 3, 3, 6, 6, 9, 9])
+        })
+      )
+    )
+
+    it.effect("units of a group that write no reference data share one read of the reference token", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const counts = yield* counting
+          const organizations = yield* OrganizationStore
+          const organization = yield* sampleOrganization()
+          yield* organizations.insert(organization)
+          yield* organizations.get(organization.id)
+          const exits = yield* queued(
+            Array.from({ length: 8 }, (_, i) =>
+              Effect.andThen(insertRow(i), Effect.andThen(organizations.get(organization.id), insertRow(i, "b")))
+            )
+          )
+          assert.isTrue(exits.every(Exit.isSuccess))
+          const tokenReads = counts.statements.filter((statement) => statement.includes("reference_revision"))
+          assert.strictEqual(tokenReads.length, 1)
+        })
+      )
+    )
+
+    it.effect("a unit reads its group mates' reference writes, and the kept answer again after one rolls back", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const organizations = yield* OrganizationStore
+          const organization = yield* sampleOrganization({ name: "Stadt Alt" })
+          yield* organizations.insert(organization)
+          const nameNow = Effect.map(organizations.get(organization.id), (o) => o?.name)
+          assert.strictEqual(yield* nameNow, "Stadt Alt")
+          const rename = (name: string) => organizations.update(new Organization({ ...organization, name }))
+          const exits = yield* queued<string | undefined, unknown, never>([
+            nameNow,
+            Effect.andThen(rename("Stadt Zwischen"), new UnitFailed({ unit: 1 })),
+            nameNow,
+            Effect.andThen(rename("Stadt Neu"), nameNow),
+            nameNow
+          ])
+          assert.deepStrictEqual(
+            exits.map((exit) => (Exit.isSuccess(exit) ? exit.value : "failed")),
+            ["Stadt Alt", "failed", "Stadt Alt", "Stadt Neu", "Stadt Neu"]
+          )
+          assert.strictEqual(yield* nameNow, "Stadt Neu")
         })
       )
     )

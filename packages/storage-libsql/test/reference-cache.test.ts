@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm"
 import { Effect } from "effect"
 import * as fc from "fast-check"
 import { type Organization, OrganizationStore, UnitOfWork } from "../src/internal/core.ts"
-import { LibsqlDatabase, makeDatabase } from "../src/LibsqlDatabase.ts"
+import { LibsqlDatabase, makeDatabase, mayWriteReference } from "../src/LibsqlDatabase.ts"
 import { layer } from "../src/LibsqlStorage.ts"
 import { migrate } from "../src/Migrator.ts"
 import { referenceTables } from "../src/schema/reference-revision.ts"
@@ -134,6 +134,34 @@ describe("reference data read through the reference token", () => {
     }).pipe(Effect.provide(freshDatabase("file")))
   )
 
+  it("reads, savepoints and writes to tables without the token's trigger leave the token; anything else may not", () => {
+    const leave = [
+      'select "id" from "organizations" where "id" = ?',
+      "SELECT token FROM reference_revision WHERE id = 1",
+      "SAVEPOINT unit",
+      "RELEASE unit",
+      'insert into "orders" ("id") values (?)',
+      'INSERT INTO "audit_events" ("id") SELECT ? WHERE 1',
+      "update `sessions` set last_seen_at = ?",
+      "DELETE FROM outbox_messages WHERE id = ?"
+    ]
+    const change = [
+      ...referenceTables.flatMap((table) => [
+        `insert into "${table}" ("id") values (?)`,
+        `UPDATE OR REPLACE ${table} SET id = id`,
+        `delete from \`${table}\``
+      ]),
+      "UPDATE reference_revision SET token = 'x'",
+      'insert into main."orders" ("id") values (?)',
+      "WITH x AS (SELECT 1) INSERT INTO orders SELECT * FROM x",
+      "ROLLBACK TO unit",
+      "PRAGMA foreign_keys = ON",
+      "-- a comment\ninsert into orders values (?)"
+    ]
+    for (const statement of leave) assert.isFalse(mayWriteReference(statement), statement)
+    for (const statement of change) assert.isTrue(mayWriteReference(statement), statement)
+  })
+
   it.effect("a remembered list comes back frozen: no caller can change what the next one is given", () =>
     Effect.gen(function* () {
       const { readReference } = yield* LibsqlDatabase
@@ -194,7 +222,7 @@ describe("reference data read through the reference token", () => {
   for (const target of databases)
     it.effect(`remembered reads answer what the database holds, whatever the writes in between (${target})`, () =>
       Effect.gen(function* () {
-        const { client, read } = yield* LibsqlDatabase
+        const { client, read, write } = yield* LibsqlDatabase
         const uow = yield* UnitOfWork
         const store = yield* OrganizationStore
         yield* store.insert(organization("Name 0"))
@@ -222,17 +250,29 @@ describe("reference data read through the reference token", () => {
             case "read":
               return Effect.void
             case "read in unit":
-            case "write and read in unit":
-              // Inside the unit, the store answers what the unit's own transaction holds.
+            case "write and read in unit": {
+              // Inside the unit, the store answers what the unit's own transaction holds, before and after the
+              // unit's own write (through the store, or as raw SQL through the adapter).
+              const storedInUnit = Effect.map(
+                read("test.stored", (db) =>
+                  db.values<[string]>(sql`SELECT name FROM organizations WHERE id = ${orgId}`)
+                ),
+                ([row]) => row?.[0]
+              )
               return uow.transaction(
                 Effect.gen(function* () {
-                  if (s.kind === "write and read in unit") yield* store.update(organization(name))
-                  const [row] = yield* read("test.stored", (db) =>
-                    db.values<[string]>(sql`SELECT name FROM organizations WHERE id = ${orgId}`)
-                  )
-                  assert.strictEqual(yield* cachedName, row?.[0])
+                  assert.strictEqual(yield* cachedName, yield* storedInUnit)
+                  if (s.kind === "write and read in unit") {
+                    if (s.name % 2 === 0) yield* store.update(organization(name))
+                    else
+                      yield* write("test.rename", (db) =>
+                        db.run(sql`UPDATE organizations SET name = ${name} WHERE id = ${orgId}`)
+                      )
+                  }
+                  assert.strictEqual(yield* cachedName, yield* storedInUnit)
                 })
               )
+            }
           }
         }
         yield* Effect.promise(() =>
