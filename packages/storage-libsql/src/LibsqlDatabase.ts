@@ -567,6 +567,18 @@ const secureDeletePragma = "PRAGMA secure_delete = ON"
  * changes (a `WITH … INSERT`, DDL, a pragma).
  */
 export const mayWriteReference = (sql: string): boolean => {
+  let answer = classified.get(sql)
+  if (answer === undefined) {
+    answer = classify(sql)
+    // Statements are few distinct texts (the stores' prepared ones); a program sending endless ones only
+    // classifies again.
+    if (classified.size >= 1_000) classified.clear()
+    classified.set(sql, answer)
+  }
+  return answer
+}
+const classified = new Map<string, boolean>()
+const classify = (sql: string): boolean => {
   if (/^\s*(?:select|savepoint|release)\b/iu.test(sql)) return false
   const target = writeTarget.exec(sql)
   const table = target?.[1] ?? target?.[2] ?? target?.[3]
