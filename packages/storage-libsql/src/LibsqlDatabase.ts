@@ -486,8 +486,15 @@ export const makeDatabase = (
   })
   const drive: Effect.Effect<void> = Effect.gen(function* () {
     do {
-      const units = queue.splice(0, maxGroupUnits)
-      yield* serialized(runGroup(units))
+      // The queue is taken once the permit is held: units that queue while the driver waits for it join.
+      let held = 0
+      yield* serialized(
+        Effect.suspend(() => {
+          const units = queue.splice(0, maxGroupUnits)
+          held = units.length
+          return runGroup(units)
+        })
+      )
       // A local commit holds the thread while it syncs: the fibers it held up (their writes ready) are
       // runnable, not yet queued. One turn of the scheduler (no timer) lets them queue for the next group.
       yield* Effect.yieldNow
@@ -495,8 +502,7 @@ export const makeDatabase = (
       // a few turns (the reads before it): while fewer units queue than the group held, wait a few more turns,
       // so that one group takes them all instead of a lone early one and then the rest. The thread does their
       // work meanwhile, and a lone client (a group of one) waits for nobody.
-      for (let turn = 0; turn < returnTurns && units.length > 1 && queue.length < units.length; turn++)
-        yield* Effect.yieldNow
+      for (let turn = 0; turn < returnTurns && held > 1 && queue.length < held; turn++) yield* Effect.yieldNow
     } while (yield* moreQueued)
   })
 
