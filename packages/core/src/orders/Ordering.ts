@@ -550,10 +550,10 @@ export class Ordering extends Context.Service<
         const now = yield* DateTime.now
         const orderId = yield* newOrderedId<OrderId>("ord", now)
         const ids = yield* newIds<DocumentId>("doc", contractDocumentKinds.length)
-        const documentIds = {} as Record<ContractDocumentKind, DocumentId>
-        contractDocumentKinds.forEach((kind, i) => {
-          documentIds[kind] = ids[i] as DocumentId
-        })
+        const documentIds = Object.fromEntries(contractDocumentKinds.map((kind, i) => [kind, ids[i]])) as Record<
+          ContractDocumentKind,
+          DocumentId
+        >
         // What may be read before the unit of work: everything a concurrent placement cannot change. An order
         // changes only the anti-splitting sum (the sum of the customer's counted orders of the offering), so that
         // sum is read, and eligibility decided on it, inside the unit of work: two concurrent orders that would
