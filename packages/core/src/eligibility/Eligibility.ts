@@ -278,14 +278,14 @@ export const provingChainMembers = (
   input: Pick<EligibilityInput, "customer" | "provider" | "intermediary" | "graph" | "at">
 ): ReadonlySet<string> => {
   const { customer, provider, intermediary, graph, at } = input
-  const pairs = intermediary
+  const pairs: ReadonlyArray<readonly [Organization, Organization]> = intermediary
     ? [
-        [customer.id, provider.id],
-        [customer.id, intermediary.id],
-        [provider.id, intermediary.id]
+        [customer, provider],
+        [customer, intermediary],
+        [provider, intermediary]
       ]
-    : [[customer.id, provider.id]]
-  return new Set(pairs.flatMap(([a, b]) => graph.relationship(a!, b!, at)?.chain ?? []))
+    : [[customer, provider]]
+  return new Set(pairs.flatMap(([a, b]) => graph.relationship(a.id, b.id, at)?.chain ?? []))
 }
 
 /** Every organization named in a proving chain of the answer. */

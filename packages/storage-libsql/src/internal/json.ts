@@ -14,7 +14,12 @@ interface JsonColumn<T> {
   readonly read: (text: string) => T
 }
 
-const writeOptions = { disableChecks: true } as const
+/**
+ * How values are encoded for writing: what is written comes from core, whose constructors and decoders have
+ * checked it, so writing checks the structure the text needs, not the refinements again. Reading checks
+ * everything (a hand-edited row).
+ */
+export const writeOptions = { disableChecks: true } as const
 
 /** Enough for the offering versions and orders of a busy moment; a miss only decodes again. */
 const readsKept = 128
@@ -36,8 +41,6 @@ export const jsonColumn = <T, E>(schema: Schema.Codec<T, E>): JsonColumn<T> => {
   if (known) return known as JsonColumn<T>
   const codec = Schema.toCodecJson(schema)
   const encodeValue = Schema.encodeSync(codec)
-  // What is written comes from core, whose constructors and decoders have checked it: writing checks the
-  // structure the text needs, not the refinements again. Reading checks everything (a hand-edited row).
   const encode = (value: T) => encodeValue(value, writeOptions)
   const decode = Schema.decodeUnknownSync(codec)
   const written = new WeakMap<object, string>()

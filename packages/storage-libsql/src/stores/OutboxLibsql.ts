@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, lte, sql } from "drizzle-orm"
 import { Effect, Layer, Schema } from "effect"
 import { Notification, Outbox, OutboxMessage } from "../internal/core.ts"
-import { fromJson, toJson } from "../internal/json.ts"
+import { fromJson, toJson, writeOptions } from "../internal/json.ts"
 import { placeholders, preparedWrite } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
@@ -14,8 +14,7 @@ const decodeNotification = Schema.decodeUnknownSync(NotificationJson)
 
 export const toRow = (m: OutboxMessage): OutboxMessageRow => ({
   id: m.id,
-  // Checked when the message was made (its class); see `jsonColumn` on writing without the checks again.
-  notification: toJson(encodeNotification(m.notification, { disableChecks: true })),
+  notification: toJson(encodeNotification(m.notification, writeOptions)),
   createdAt: toMillis(m.createdAt),
   status: m.status,
   attempts: m.attempts,
