@@ -30,6 +30,8 @@ const orders = quick ? 300 : 1_500
 const remoteOrders = quick ? 100 : 400
 const warmup = quick ? 30 : 100
 const target = 0.4
+/** The concurrent comparison runs this many times the orders (and raw inserts) of the one-at-a-time one. */
+const concurrentScale = 4
 /** Concurrent clients on each side of the concurrent comparison. */
 const clients = 16
 
@@ -101,6 +103,11 @@ interface ConcurrentRates {
  * Statements run concurrently count once: `statementMs` is the time during which at least one is in flight.
  */
 interface DriverTime {
+  /**
+   * Whether statements and commits are timed: one at a time only. Timing wraps every statement in two more
+   * promises, a cost the concurrent figures (which need the commit count alone) should not carry.
+   */
+  readonly timed: boolean
   statements: number
   statementMs: number
   commitMs: number
@@ -108,7 +115,8 @@ interface DriverTime {
   inFlight: number
   busySince: number
 }
-const driverTime = (): DriverTime => ({
+const driverTime = (timed: boolean): DriverTime => ({
+  timed,
   statements: 0,
   statementMs: 0,
   commitMs: 0,
@@ -137,7 +145,7 @@ const instrument = (client: Client, current: () => DriverTime | undefined) => {
   const executeOnClient = client.execute.bind(client) as (statement: InStatement) => Promise<ResultSet>
   client.execute = (async (statement: InStatement) => {
     const into = current()
-    if (!into) return executeOnClient(statement)
+    if (!into?.timed) return executeOnClient(statement)
     return timedStatement(into, () => executeOnClient(statement))
   }) as Client["execute"]
   const open = client.transaction.bind(client)
@@ -146,6 +154,7 @@ const instrument = (client: Client, current: () => DriverTime | undefined) => {
     const into = current()
     if (!into) return tx
     into.transactions++
+    if (!into.timed) return tx
     const execute = tx.execute.bind(tx)
     const commit = tx.commit.bind(tx)
     tx.execute = (statement) => timedStatement(into, () => execute(statement))
@@ -240,8 +249,8 @@ const measure = (url: string, count: number, runs: Runs) =>
     const place = yield* setUp
     const { client, write } = yield* LibsqlDatabase
     let phase: DriverTime | undefined
-    const placing = driverTime()
-    const inserting = driverTime()
+    const placing = driverTime(true)
+    const inserting = driverTime(true)
     instrument(client, () => phase)
     yield* Effect.promise(() =>
       client.execute("CREATE TABLE IF NOT EXISTS bench_raw (id text PRIMARY KEY NOT NULL, payload text NOT NULL)")
@@ -312,13 +321,16 @@ const measure = (url: string, count: number, runs: Runs) =>
         )
         return performance.now() - t0
       })
-    const perClient = Math.max(1, Math.round(count / rounds / clients))
+    // Four times the one-at-a-time count: each client places dozens of orders a round, so that the start of a
+    // round (all clients reading at once, none yet queued) and its end (the last clients' small groups) are a
+    // small part of it, as on a server that is busy all along.
+    const perClient = Math.max(1, Math.round((concurrentScale * count) / rounds / clients))
     yield* concurrently(place, Math.max(1, Math.round(perClient / 4)), [])
     yield* concurrently(rawAlone, Math.max(1, Math.round(perClient / 4)), [])
     const manyPlaceMs: Array<number> = []
     const manyRawMs: Array<number> = []
-    const placingMany = driverTime()
-    const insertingMany = driverTime()
+    const placingMany = driverTime(false)
+    const insertingMany = driverTime(false)
     let placeWall = 0
     let rawWall = 0
     for (let round = 0; round < rounds; round++) {
@@ -517,7 +529,7 @@ try {
       "Raw: `BEGIN IMMEDIATE; INSERT INTO bench_raw VALUES (?, 1.5 KB); COMMIT` through the adapter's own client (on a file the local client, which prepares each statement once per connection), so the pragmas are the same: WAL, synchronous FULL.",
       "The two workloads alternate in ten rounds after a warm-up, so neither gets the warmer cache.",
       `Core alone (the use case on its memory stores) places ${int(core.perSecond)} orders/s. "Outside the driver" is core's own work plus the adapter's (building the queries with drizzle, mapping rows, the Effect plumbing).`,
-      `Concurrent: ${clients} fibers on each side, each placing orders (or running raw insert transactions) one after another, rounds alternating as above; rates are completed operations per second of wall time. The adapter groups the units of work that queue while a group runs into one SQLite transaction, each in its own savepoint, and commits once (at most 32 a group; nothing is acknowledged before that commit). The raw inserts go through the adapter's write permit, each its own BEGIN IMMEDIATE; INSERT; COMMIT: one fsync per row, the disk's limit per durable transaction, the "physical limit of this disk" the issue measures against. Grouped the same way, raw inserts would go faster too; they are deliberately not.`,
+      `Concurrent: ${clients} fibers on each side, each placing orders (or running raw insert transactions) one after another, rounds alternating as above, ${concurrentScale} times the one-at-a-time count (${concurrentScale * orders} of each on the file) so that each round's start and end, when fewer clients are busy, weigh little; rates are completed operations per second of wall time. Only commits are counted meanwhile: timing every statement, as the one-at-a-time breakdown does, would add two promises to each of an order's statements. The adapter groups the units of work that queue while a group runs into one SQLite transaction, each in its own savepoint, and commits once (at most 32 a group; nothing is acknowledged before that commit). The raw inserts go through the adapter's write permit, each its own BEGIN IMMEDIATE; INSERT; COMMIT: one fsync per row, the disk's limit per durable transaction, the "physical limit of this disk" the issue measures against. Grouped the same way, raw inserts would go faster too; they are deliberately not.`,
       `Which figure the ≥ 40 % target is judged on: the concurrent one on the file. A server places orders concurrently, and there what bounds the database is one writer and one fsync per commit; the one-at-a-time figure measures one client's latency (${fixed(file.statementsPerOrder, 0)} statements and a commit of ${file.pagesPerOrder === undefined ? "about 23" : fixed(file.pagesPerOrder, 1)} pages against ${file.pagesPerRawInsert === undefined ? "3" : fixed(file.pagesPerRawInsert, 1)}), which no storage change brings to 40 % (see the storage README). The one-at-a-time targets stay printed, and missed: a single client is not faster than before.`,
       `Against the one-at-a-time raw rate instead (the disk's rate when nothing waits for the permit), the concurrent orders reach ${fixed((fileMany.placePerSecond / file.rawPerSecond) * 100, 0)} % on the file, for whoever prefers a baseline no fiber waits in: the concurrent raw rate also pays the hand-off of the adapter's write permit between ${clients} waiting fibers, and drifts with the disk like every figure here.`,
       `On sqld the adapter does not group (each unit of work is its own interactive transaction; see the storage README): its concurrent row shows the remote path unchanged.`,
