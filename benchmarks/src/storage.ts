@@ -321,9 +321,9 @@ const measure = (url: string, count: number, runs: Runs) =>
         )
         return performance.now() - t0
       })
-    // Four times the one-at-a-time count: each client places dozens of orders a round, so that the start of a
-    // round (all clients reading at once, none yet queued) and its end (the last clients' small groups) are a
-    // small part of it, as on a server that is busy all along.
+    // `concurrentScale` times the one-at-a-time count: each client places dozens of orders a round, so that the
+    // start of a round (all clients reading at once, none yet queued) and its end (the last clients' small
+    // groups) are a small part of it, as on a server that is busy all along.
     const perClient = Math.max(1, Math.round((concurrentScale * count) / rounds / clients))
     yield* concurrently(place, Math.max(1, Math.round(perClient / 4)), [])
     yield* concurrently(rawAlone, Math.max(1, Math.round(perClient / 4)), [])
