@@ -23,12 +23,14 @@ import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type ContractFolderRow, contractFolders } from "../schema/contract-folders.ts"
 import { awaitingDecision, countedBelowThreshold, type OrderRow, orders } from "../schema/orders.ts"
 
+/** The order's and its folder's JSON columns are written as `JSON.stringify` writes them (see `jsonColumn`). */
+const plain = { plain: true } as const
 const o = Order.fields
-const offeringName = jsonColumn(o.offering.fields.name)
-const pricePlan = jsonColumn(o.pricePlan)
+const offeringName = jsonColumn(o.offering.fields.name, plain)
+const pricePlan = jsonColumn(o.pricePlan, plain)
 const configuration = jsonColumn(o.configuration)
-const eligibility = jsonColumn(o.eligibility)
-const history = jsonColumn(o.history)
+const eligibility = jsonColumn(o.eligibility, plain)
+const history = jsonColumn(o.history, plain)
 
 export const toRow = (order: Order): OrderRow => ({
   id: order.id,
@@ -248,15 +250,15 @@ export const layer: Layer.Layer<OrderStore, never, LibsqlDatabase> = Layer.effec
 )
 
 const folder = ContractFolder.fields
-const documents = jsonColumn(folder.documents)
-const masterData = jsonColumn(folder.masterData)
-const product = jsonColumn(folder.product)
-const price = jsonColumn(folder.price)
+const documents = jsonColumn(folder.documents, plain)
+const masterData = jsonColumn(folder.masterData, plain)
+const product = jsonColumn(folder.product, plain)
+const price = jsonColumn(folder.price, plain)
 const configured = jsonColumn(folder.configuration)
-const terms = jsonColumn(folder.terms)
-const maturity = jsonColumn(folder.maturity)
-const serviceConditions = jsonColumn(folder.serviceConditions)
-const folderEligibility = jsonColumn(folder.eligibility)
+const terms = jsonColumn(folder.terms, plain)
+const maturity = jsonColumn(folder.maturity, plain)
+const serviceConditions = jsonColumn(folder.serviceConditions, plain)
+const folderEligibility = jsonColumn(folder.eligibility, plain)
 
 export const folderToRow = (f: ContractFolder): ContractFolderRow => ({
   orderId: f.orderId,

@@ -1,20 +1,18 @@
 import { and, eq, getTableColumns, lte, sql } from "drizzle-orm"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer } from "effect"
 import { Notification, Outbox, OutboxMessage } from "../internal/core.ts"
-import { fromJson, toJson, writeOptions } from "../internal/json.ts"
+import { jsonColumn } from "../internal/json.ts"
 import { placeholders, preparedWrite } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import { CurrentTransactions, LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type OutboxMessageRow, outboxMessages } from "../schema/outbox-messages.ts"
 
-const NotificationJson = Schema.toCodecJson(Notification)
-const encodeNotification = Schema.encodeSync(NotificationJson)
-const decodeNotification = Schema.decodeUnknownSync(NotificationJson)
+const notification = jsonColumn(Notification, { plain: true })
 
 export const toRow = (m: OutboxMessage): OutboxMessageRow => ({
   id: m.id,
-  notification: toJson(encodeNotification(m.notification, writeOptions)),
+  notification: notification.write(m.notification),
   createdAt: toMillis(m.createdAt),
   status: m.status,
   attempts: m.attempts,
@@ -25,7 +23,7 @@ export const toRow = (m: OutboxMessage): OutboxMessageRow => ({
 export const toDomain = (r: OutboxMessageRow): OutboxMessage =>
   new OutboxMessage({
     id: r.id as OutboxMessage["id"],
-    notification: decodeNotification(fromJson(r.notification)),
+    notification: notification.read(r.notification),
     createdAt: fromMillis(r.createdAt),
     status: r.status as OutboxMessage["status"],
     attempts: r.attempts,
