@@ -2,11 +2,9 @@ import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Effect, Schema } from "effect"
 import { ContractFolder, Notification, Order } from "../src/internal/core.ts"
 import { plainSchemas } from "../src/internal/json.ts"
-// The stores declare their columns when loaded: every plain column's schema is in `plainSchemas` after these.
-import "../src/stores/OrderLibsql.ts"
-import "../src/stores/OfferingLibsql.ts"
-import "../src/stores/DevMailboxLibsql.ts"
-import "../src/stores/OutboxLibsql.ts"
+// The stores declare their columns when loaded, and the storage layer loads every store: after this import
+// every plain column's schema is in `plainSchemas`.
+import "../src/LibsqlStorage.ts"
 
 /**
  * A plain JSON column writes `JSON.stringify(value)` instead of the text of the schema's JSON codec. That is

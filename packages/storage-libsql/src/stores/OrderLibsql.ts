@@ -23,7 +23,10 @@ import { LibsqlDatabase } from "../LibsqlDatabase.ts"
 import { type ContractFolderRow, contractFolders } from "../schema/contract-folders.ts"
 import { awaitingDecision, countedBelowThreshold, type OrderRow, orders } from "../schema/orders.ts"
 
-/** The order's and its folder's JSON columns are written as `JSON.stringify` writes them (see `jsonColumn`). */
+/**
+ * The order's and its folder's JSON columns are written as `JSON.stringify` writes them (see `jsonColumn`),
+ * all but the configuration: its numbers may be NaN or infinite, which only the codec writes.
+ */
 const plain = { plain: true } as const
 const o = Order.fields
 const offeringName = jsonColumn(o.offering.fields.name, plain)
