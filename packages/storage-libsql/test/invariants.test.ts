@@ -20,17 +20,7 @@ import * as AccountLibsql from "../src/stores/AccountLibsql.ts"
 import * as OrganizationLibsql from "../src/stores/OrganizationLibsql.ts"
 import { sampleWorld } from "./support/core.ts"
 import { freshDatabase, targets } from "./support/databases.ts"
-
-type World = Effect.Success<typeof sampleWorld>
-
-/** Writes a world's organization, default address, role and main admin through the stores. */
-const seed = (w: World) =>
-  Effect.gen(function* () {
-    yield* OrganizationStore.use((s) => s.insert(w.organization))
-    yield* AddressStore.use((s) => s.insert(w.address))
-    yield* RoleStore.use((s) => s.insert(w.role))
-    yield* AccountStore.use((s) => s.insert(w.account))
-  })
+import { seedWorld } from "./support/fixtures.ts"
 
 /** Runs a statement on the bare client, past every store and every check of the adapter. */
 const bare = <A>(query: (db: ReturnType<typeof drizzle>) => PromiseLike<A>) =>
@@ -51,7 +41,7 @@ for (const target of targets)
       it.effect("the database itself refuses a second main admin for one organization", () =>
         Effect.gen(function* () {
           const w = yield* sampleWorld
-          yield* seed(w)
+          yield* seedWorld(w)
           const other = yield* sampleWorld
           const second = new Account({ ...other.account, organizationId: w.organization.id, roleIds: [] })
           const cause = yield* Effect.flip(bare((db) => db.insert(schema.accounts).values(AccountLibsql.toRow(second))))
@@ -64,7 +54,7 @@ for (const target of targets)
       it.effect("the database itself refuses a second live account with the same email; deleting frees it", () =>
         Effect.gen(function* () {
           const w = yield* sampleWorld
-          yield* seed(w)
+          yield* seedWorld(w)
           const other = yield* sampleWorld
           yield* OrganizationStore.use((s) => s.insert(other.organization))
           const twin = new Account({ ...other.account, email: w.account.email, roleIds: [] })
@@ -82,7 +72,7 @@ for (const target of targets)
       it.effect("an account breaking both rules at once is refused for its email, as core's rules answer", () =>
         Effect.gen(function* () {
           const w = yield* sampleWorld
-          yield* seed(w)
+          yield* seedWorld(w)
           const other = yield* sampleWorld
           const both = new Account({ ...other.account, organizationId: w.organization.id, email: w.account.email })
           const error = yield* Effect.flip(AccountStore.use((s) => s.insert(both)))
@@ -93,7 +83,7 @@ for (const target of targets)
       it.effect("the database itself refuses a second default address for one organization", () =>
         Effect.gen(function* () {
           const w = yield* sampleWorld
-          yield* seed(w)
+          yield* seedWorld(w)
           const other = yield* sampleWorld
           const second = new Address({ ...other.address, organizationId: w.organization.id })
           const cause = yield* Effect.flip(
@@ -110,7 +100,7 @@ for (const target of targets)
       it.effect("the database itself refuses a second organization whose normalized name is taken", () =>
         Effect.gen(function* () {
           const w = yield* sampleWorld
-          yield* seed(w)
+          yield* seedWorld(w)
           const other = yield* sampleWorld
           const sameName = new Organization({
             ...other.organization,
@@ -129,7 +119,7 @@ for (const target of targets)
       it.effect("the database itself refuses two roles of one organization whose normalized names are equal", () =>
         Effect.gen(function* () {
           const w = yield* sampleWorld
-          yield* seed(w)
+          yield* seedWorld(w)
           const other = yield* sampleWorld
           const twin = new Role({
             ...other.role,
@@ -203,7 +193,7 @@ for (const target of targets)
             (w, i) =>
               i % 2 === 0
                 ? OrganizationStore.use((s) => s.insert(w.organization))
-                : UnitOfWork.use((u) => u.transaction(seed(w))),
+                : UnitOfWork.use((u) => u.transaction(seedWorld(w))),
             { concurrency: "unbounded", discard: true }
           )
           const stored = yield* Effect.forEach(worlds, (w) => OrganizationStore.use((s) => s.get(w.organization.id)))

@@ -1,16 +1,10 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import {
-  Account,
-  AccountStore,
-  AddressStore,
-  OrganizationStore,
-  RoleStore,
-  SecureRandom
-} from "../src/internal/core.ts"
+import { Account, AccountStore, SecureRandom } from "../src/internal/core.ts"
 import { LibsqlDatabase } from "../src/LibsqlDatabase.ts"
 import { sampleWorld } from "./support/core.ts"
 import { freshDatabase } from "./support/databases.ts"
+import { seedWorld } from "./support/fixtures.ts"
 
 /**
  * Creation order on SQLite is the row id: members pages are keyed by it, and the lists in creation order sort
@@ -18,10 +12,10 @@ import { freshDatabase } from "./support/databases.ts"
  * engine this adapter ships keeps them. This pins that down, so an engine upgrade that renumbers fails here
  * instead of skipping or repeating members on the page after a VACUUM.
  */
-const run = (sql: string) =>
+const run = (sql: string, args: Array<string> = []) =>
   Effect.gen(function* () {
     const { client } = yield* LibsqlDatabase
-    return yield* Effect.promise(() => client.execute(sql))
+    return yield* Effect.promise(() => client.execute({ sql, args }))
   })
 
 for (const target of ["memory", "file"] as const)
@@ -30,10 +24,7 @@ for (const target of ["memory", "file"] as const)
       it.effect("a members cursor from before a VACUUM continues with the next member, none skipped or repeated", () =>
         Effect.gen(function* () {
           const w = yield* sampleWorld
-          yield* OrganizationStore.use((s) => s.insert(w.organization))
-          yield* AddressStore.use((s) => s.insert(w.address))
-          yield* RoleStore.use((s) => s.insert(w.role))
-          yield* AccountStore.use((s) => s.insert(w.account))
+          yield* seedWorld(w)
           const members = [w.account]
           for (let i = 0; i < 7; i++) {
             const other = (yield* sampleWorld).account
@@ -42,7 +33,7 @@ for (const target of ["memory", "file"] as const)
             members.push(member)
           }
           // Gaps in the row ids, as a purge leaves them: a renumbering VACUUM would close them.
-          for (const gone of [members[1]!, members[4]!]) yield* run(`DELETE FROM accounts WHERE id = '${gone.id}'`)
+          for (const gone of [members[1]!, members[4]!]) yield* run("DELETE FROM accounts WHERE id = ?", [gone.id])
           const remaining = members.filter((_, i) => i !== 1 && i !== 4).map((m) => m.id)
 
           const first = yield* AccountStore.use((s) => s.pageMembers(w.organization.id, { limit: 2 }))

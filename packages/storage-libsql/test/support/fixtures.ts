@@ -1,6 +1,6 @@
-import { DateTime } from "effect"
-import { Organization } from "../../src/internal/core.ts"
-import { system } from "./core.ts"
+import { DateTime, Effect } from "effect"
+import { AccountStore, AddressStore, Organization, OrganizationStore, RoleStore } from "../../src/internal/core.ts"
+import { type sampleWorld, system } from "./core.ts"
 
 /** The instant the fixtures are made at. */
 export const fixtureInstant = DateTime.makeUnsafe("2025-02-03T04:05:06.007Z")
@@ -29,3 +29,12 @@ export const auditDraft = (chain: string, n: number) => ({
   before: null,
   after: { n }
 })
+
+/** Writes a sample world's organization, default address, role and main admin through the stores. */
+export const seedWorld = (w: Effect.Success<typeof sampleWorld>) =>
+  Effect.gen(function* () {
+    yield* OrganizationStore.use((s) => s.insert(w.organization))
+    yield* AddressStore.use((s) => s.insert(w.address))
+    yield* RoleStore.use((s) => s.insert(w.role))
+    yield* AccountStore.use((s) => s.insert(w.account))
+  })
