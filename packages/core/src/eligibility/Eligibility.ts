@@ -3,6 +3,7 @@ import type { CustomerCircle, Offering, PricePlan } from "../catalog/Offering.ts
 import { cartTotal, estimatedContractValueCents } from "../catalog/Price.ts"
 import { type ContractModel, contractModelLabels } from "../kernel/ContractModel.ts"
 import { formatDe, Money } from "../kernel/Money.ts"
+import { trusted } from "../kernel/Trusted.ts"
 import type { Organization } from "../organization/Organization.ts"
 import {
   type BlockingReason,
@@ -257,15 +258,12 @@ export const evaluateEligibility = (input: EligibilityInput): EligibilityAnswer 
     [input.provider.id, input.provider.name]
   ])
   if (input.intermediary) names.set(input.intermediary.id, input.intermediary.name)
-  // Built from the rule's own values, whose checks have run: the constructor checks the structure only.
-  return new EligibilityAnswer(
-    {
-      cartTotal: cartTotal(input.pricePlan, input.quantity),
-      evaluatedAt: input.at,
-      contractModels: { DV: directContract(input, names), UV: flipContract(input, names) }
-    },
-    { disableChecks: true }
-  )
+  // Built from the rule's own values, whose checks have run.
+  return trusted(EligibilityAnswer, {
+    cartTotal: cartTotal(input.pricePlan, input.quantity),
+    evaluatedAt: input.at,
+    contractModels: { DV: directContract(input, names), UV: flipContract(input, names) }
+  })
 }
 
 /**

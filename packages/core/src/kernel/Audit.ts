@@ -4,6 +4,7 @@ import { canonicalJson, sha256Hex } from "./Digest.ts"
 import type { StorageError } from "./Errors.ts"
 import { AuditEventId } from "./Ids.ts"
 import { newOrderedId, type SecureRandom } from "./SecureRandom.ts"
+import { trusted } from "./Trusted.ts"
 import { MemoryTable } from "./UnitOfWork.ts"
 
 /**
@@ -129,7 +130,7 @@ export const sealEvent = (
     at,
     previousHash: head?.hash ?? genesisHash
   }
-  return new AuditEvent({ ...unsealed, hash: sha256Hex(hashInput(unsealed)) })
+  return trusted(AuditEvent, { ...unsealed, hash: sha256Hex(hashInput(unsealed)) })
 }
 
 /** Records one state change, linked to the head of its chain. Call inside the use case's unit of work. */

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { trusted } from "./Trusted.ts"
 
 /** Exact integer cents in EUR; the portal has no other currency and no fractions of a cent (DOMAIN §8). */
 export const Cents = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
@@ -8,7 +9,14 @@ export class Money extends Schema.Class<Money>("@cloudportal/core/Money")({
   currency: Schema.Literal("EUR")
 }) {
   static readonly zero = new Money({ amountCents: 0, currency: "EUR" })
-  static readonly cents = (amountCents: number): Money => new Money({ amountCents, currency: "EUR" })
+  /**
+   * An amount of whole, non-negative cents. Prices are summed and multiplied on every cart and order, so the
+   * check is made here and the constructor runs only to refuse a wrong amount with its own error.
+   */
+  static readonly cents = (amountCents: number): Money =>
+    Number.isSafeInteger(amountCents) && amountCents >= 0
+      ? trusted(Money, { amountCents, currency: "EUR" })
+      : new Money({ amountCents, currency: "EUR" })
 }
 
 export const add = (a: Money, b: Money): Money => Money.cents(a.amountCents + b.amountCents)

@@ -3,6 +3,7 @@ import type { StorageError } from "./Errors.ts"
 import { OutboxMessageId } from "./Ids.ts"
 import { Notification } from "./Notification.ts"
 import { newOrderedId, type SecureRandom } from "./SecureRandom.ts"
+import { trusted } from "./Trusted.ts"
 import { MemoryTable } from "./UnitOfWork.ts"
 
 /**
@@ -62,7 +63,7 @@ export class Outbox extends Context.Service<
 }
 
 const pending = Effect.fnUntraced(function* (notification: Notification, now: DateTime.Utc) {
-  return new OutboxMessage({
+  return trusted(OutboxMessage, {
     // Ordered by creation: the id index appends; the id is the delivery's idempotency key.
     id: yield* newOrderedId<OutboxMessageId>("msg", now),
     notification,

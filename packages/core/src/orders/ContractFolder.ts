@@ -8,6 +8,7 @@ import { utf8 } from "../kernel/Encoding.ts"
 import type { StorageError } from "../kernel/Errors.ts"
 import { DocumentId, OfferingId, OrderId, OrganizationId, TermsId } from "../kernel/Ids.ts"
 import { formatDe, Money } from "../kernel/Money.ts"
+import { trusted } from "../kernel/Trusted.ts"
 import { MemoryTable } from "../kernel/UnitOfWork.ts"
 import { AdministrativeLevel, FederalState } from "../organization/Organization.ts"
 import { berlinParts } from "./Deadline.ts"
@@ -193,14 +194,13 @@ export const documentInfos = (
   ids: Record<ContractDocumentKind, DocumentId>,
   summaryMediaType: string
 ): ReadonlyArray<ContractDocumentInfo> =>
-  contractDocumentKinds.map(
-    (kind) =>
-      new ContractDocumentInfo({
-        id: ids[kind],
-        kind,
-        title: contractDocumentTitles[kind].de,
-        mediaType: kind === "orderSummary" ? summaryMediaType : jsonMediaType
-      })
+  contractDocumentKinds.map((kind) =>
+    trusted(ContractDocumentInfo, {
+      id: ids[kind],
+      kind,
+      title: contractDocumentTitles[kind].de,
+      mediaType: kind === "orderSummary" ? summaryMediaType : jsonMediaType
+    })
   )
 
 /** The summary of what was ordered, built from the frozen sections; its total is the order's. */

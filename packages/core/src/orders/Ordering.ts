@@ -29,6 +29,7 @@ import { enqueue, enqueueAll, type Outbox } from "../kernel/Outbox.ts"
 import { defaultPageLimit, OpaqueCursor, type Page, PageLimit } from "../kernel/Paging.ts"
 import type { Permission } from "../kernel/Permission.ts"
 import { newIds, newOrderedId, type SecureRandom } from "../kernel/SecureRandom.ts"
+import { trusted } from "../kernel/Trusted.ts"
 import { UnitOfWork } from "../kernel/UnitOfWork.ts"
 import { type Account, displayName } from "../members/Account.ts"
 import { AccountStore, RoleStore } from "../members/AccountStore.ts"
@@ -622,33 +623,29 @@ export class Ordering extends Context.Service<
                 ? (facts.intermediary ??
                   (yield* Effect.die(new Error(`organization ${offering.intermediaryId} does not exist`))))
                 : null
-            // Every value comes from a decoder, a store or the rules, whose checks have run: the constructor
-            // checks the structure only.
-            const order = new Order(
-              {
-                id: orderId,
-                status: "open",
-                contractModel,
-                total: eligibility.cartTotal,
-                deadline: decisionDeadline(now),
-                placedAt: now,
-                orderedBy: { accountId: account.id, name: displayName(account) },
-                customerId: customer.id,
-                providerId: provider.id,
-                intermediaryId: intermediary?.id ?? null,
-                offering: { id: cart.offering.id, version: cart.offering.version, name: cart.offering.name },
-                pricePlan: cart.pricePlan,
-                quantity: cart.quantity,
-                configuration: cart.configuration,
-                eligibility,
-                // The answer lists grounds strongest first: the first is the one the order relies on.
-                belowThreshold: contractModel === "DV" && chosen.grounds[0]?.kind === "belowThreshold",
-                countedValue: estimatedContractValue(cart.pricePlan, cart.quantity),
-                history: [],
-                reminderSentAt: null
-              },
-              { disableChecks: true }
-            )
+            // Every value comes from a decoder, a store or the rules, whose checks have run.
+            const order = trusted(Order, {
+              id: orderId,
+              status: "open",
+              contractModel,
+              total: eligibility.cartTotal,
+              deadline: decisionDeadline(now),
+              placedAt: now,
+              orderedBy: { accountId: account.id, name: displayName(account) },
+              customerId: customer.id,
+              providerId: provider.id,
+              intermediaryId: intermediary?.id ?? null,
+              offering: { id: cart.offering.id, version: cart.offering.version, name: cart.offering.name },
+              pricePlan: cart.pricePlan,
+              quantity: cart.quantity,
+              configuration: cart.configuration,
+              eligibility,
+              // The answer lists grounds strongest first: the first is the one the order relies on.
+              belowThreshold: contractModel === "DV" && chosen.grounds[0]?.kind === "belowThreshold",
+              countedValue: estimatedContractValue(cart.pricePlan, cart.quantity),
+              history: [],
+              reminderSentAt: null
+            })
 
             const masterData: MasterData = {
               organizationId: customer.id,
@@ -709,24 +706,21 @@ export class Ordering extends Context.Service<
                 maturity: cart.offering.maturity
               })
             )
-            const folder = new ContractFolder(
-              {
-                orderId,
-                customerId: customer.id,
-                createdAt: now,
-                documents: documentInfos(documentIds, summary.mediaType),
-                masterData,
-                product,
-                price,
-                configuration,
-                terms: termsSnapshot,
-                maturity: cart.offering.maturity,
-                serviceConditions: cart.offering.conditions,
-                eligibility,
-                orderSummary: summary
-              },
-              { disableChecks: true }
-            )
+            const folder = trusted(ContractFolder, {
+              orderId,
+              customerId: customer.id,
+              createdAt: now,
+              documents: documentInfos(documentIds, summary.mediaType),
+              masterData,
+              product,
+              price,
+              configuration,
+              terms: termsSnapshot,
+              maturity: cart.offering.maturity,
+              serviceConditions: cart.offering.conditions,
+              eligibility,
+              orderSummary: summary
+            })
 
             // The writes do not depend on each other: over a remote database they are sent together. The outbox
             // messages keep their order (customer first), as the dispatcher sends them in the order written.
