@@ -25,48 +25,77 @@ const writeOptions = { disableChecks: true } as const
 const readsKept = 128
 
 /**
- * One column codec per schema and way of writing: columns of one schema (an order's eligibility answer and its
- * folder's) share it.
+ * How a column writes: through the schema's JSON codec, by `JSON.stringify` (`true`), or by `JSON.stringify`
+ * unless the value holds a number JSON cannot (`"finite"`, see `jsonColumn`).
  */
-const columns = { plain: new WeakMap<object, JsonColumn<unknown>>(), codec: new WeakMap<object, JsonColumn<unknown>>() }
+type Plain = false | true | "finite"
+
+/** One column codec per schema and way of writing: columns of one schema (an order's eligibility answer and its folder's) share it. */
+const columns = new Map<Plain, WeakMap<object, JsonColumn<unknown>>>([
+  [false, new WeakMap()],
+  [true, new WeakMap()],
+  ["finite", new WeakMap()]
+])
 
 /**
- * The schemas of plain columns (`jsonColumn(schema, { plain: true })`), for `test/json-columns.test.ts`, which
- * holds each to writing what the codec would.
+ * Every plain column (`jsonColumn(schema, { plain })`) by its schema, for `test/json-columns.test.ts`, which holds
+ * each column's writes to the text the codec would write.
  */
-export const plainSchemas = new Set<Schema.Top>()
+export const plainColumns = new Map<Schema.Top, JsonColumn<unknown>>()
+
+// `JSON.stringify` writes NaN and ±Infinity as null; the replacer notes whether it met one.
+let metNonFinite = false
+const noteNonFinite = (_key: string, value: unknown): unknown => {
+  if (typeof value === "number" && !Number.isFinite(value)) metNonFinite = true
+  return value
+}
+/** The value's JSON, or undefined when it holds a number JSON cannot. */
+const stringifyFinite = (value: unknown): string | undefined => {
+  metNonFinite = false
+  const text = JSON.stringify(value, noteNonFinite)
+  return metNonFinite ? undefined : text
+}
 
 /**
  * A JSON column of a core schema, through the schema's JSON codec: instants, money and other classes come
  * back as the values core made, and numbers JSON cannot hold (NaN, ±Infinity) survive.
  *
- * `plain`: `JSON.stringify` writes the schema's values as the codec would (structs, arrays, strings, finite
- * numbers, instants, Schema classes of these), so a value is written without the codec's walk over it, which
- * cost about as much as the statement. Reading still decodes through the codec. Every plain column's schema is
- * held to this by a property test with generated values.
+ * `plain: true`: `JSON.stringify` writes the schema's values as the codec would (structs, arrays, strings,
+ * finite numbers, instants, Schema classes of these), so a value is written without the codec's walk over it,
+ * which cost about as much as the statement. `plain: "finite"`: the same for a schema whose numbers may be NaN
+ * or infinite (a configuration): a value holding one is written through the codec, every other by
+ * `JSON.stringify` (its replacer notes such numbers, for small values only: it is called for every node).
+ * Reading always decodes through the codec. Every plain column is held to the codec by a property test with
+ * generated values.
  *
  * Core's values are immutable, so the text of a value already written is remembered by the value (an order's
  * eligibility answer is written with the order and again with its contract folder), and the value of a text
  * recently read by the text (every order reads its offering version). Encoding and decoding through the
  * schema cost more than the statement that writes or reads them.
  */
-export const jsonColumn = <T, E>(schema: Schema.Codec<T, E>, options?: { readonly plain?: boolean }): JsonColumn<T> => {
-  const plain = options?.plain === true
-  const kept = plain ? columns.plain : columns.codec
+export const jsonColumn = <T, E>(schema: Schema.Codec<T, E>, options?: { readonly plain?: Plain }): JsonColumn<T> => {
+  const plain = options?.plain ?? false
+  const kept = columns.get(plain) as WeakMap<object, JsonColumn<unknown>>
   const known = kept.get(schema)
   if (known) return known as JsonColumn<T>
   const codec = Schema.toCodecJson(schema)
   const encodeValue = Schema.encodeSync(codec)
-  const encode = plain ? (value: T): unknown => value : (value: T) => encodeValue(value, writeOptions)
+  const viaCodec = (value: T): string => JSON.stringify(encodeValue(value, writeOptions))
+  const stringify =
+    plain === true
+      ? (value: T): string => JSON.stringify(value)
+      : plain === "finite"
+        ? (value: T): string => stringifyFinite(value) ?? viaCodec(value)
+        : viaCodec
   const decode = Schema.decodeUnknownSync(codec)
   const written = new WeakMap<object, string>()
   const read = new Map<string, T>()
   const column: JsonColumn<T> = {
     write: (value) => {
-      if (typeof value !== "object" || value === null) return JSON.stringify(encode(value))
+      if (typeof value !== "object" || value === null) return stringify(value)
       const remembered = written.get(value)
       if (remembered !== undefined) return remembered
-      const text = JSON.stringify(encode(value))
+      const text = stringify(value)
       written.set(value, text)
       return text
     },
@@ -80,6 +109,6 @@ export const jsonColumn = <T, E>(schema: Schema.Codec<T, E>, options?: { readonl
     }
   }
   kept.set(schema, column as JsonColumn<unknown>)
-  if (plain) plainSchemas.add(schema)
+  if (plain !== false) plainColumns.set(schema, column as JsonColumn<unknown>)
   return column
 }

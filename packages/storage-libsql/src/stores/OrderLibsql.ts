@@ -24,14 +24,16 @@ import { type ContractFolderRow, contractFolders } from "../schema/contract-fold
 import { awaitingDecision, countedBelowThreshold, type OrderRow, orders } from "../schema/orders.ts"
 
 /**
- * The order's and its folder's JSON columns are written as `JSON.stringify` writes them (see `jsonColumn`),
- * all but the configuration: its numbers may be NaN or infinite, which only the codec writes.
+ * The order's and its folder's JSON columns are written as `JSON.stringify` writes them (see `jsonColumn`); the
+ * configuration's numbers may be NaN or infinite, which only the codec writes, so a configuration holding one
+ * goes through it.
  */
 const plain = { plain: true } as const
+const plainUnlessNonFinite = { plain: "finite" } as const
 const o = Order.fields
 const offeringName = jsonColumn(o.offering.fields.name, plain)
 const pricePlan = jsonColumn(o.pricePlan, plain)
-const configuration = jsonColumn(o.configuration)
+const configuration = jsonColumn(o.configuration, plainUnlessNonFinite)
 const eligibility = jsonColumn(o.eligibility, plain)
 const history = jsonColumn(o.history, plain)
 
@@ -257,7 +259,7 @@ const documents = jsonColumn(folder.documents, plain)
 const masterData = jsonColumn(folder.masterData, plain)
 const product = jsonColumn(folder.product, plain)
 const price = jsonColumn(folder.price, plain)
-const configured = jsonColumn(folder.configuration)
+const configured = jsonColumn(folder.configuration, plainUnlessNonFinite)
 const terms = jsonColumn(folder.terms, plain)
 const maturity = jsonColumn(folder.maturity, plain)
 const serviceConditions = jsonColumn(folder.serviceConditions, plain)
