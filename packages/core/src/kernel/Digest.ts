@@ -93,6 +93,8 @@ export const sha256 = (message: Uint8Array): Uint8Array => {
 export const sha256HexPortable = (text: string): string => hex(sha256(utf8(text)))
 
 interface NodeCrypto {
+  /** One-shot digest (Node 20.12 and later): no hash object to build, the fastest for short texts. */
+  readonly hash?: (algorithm: "sha256", text: string, encoding: "hex") => string
   readonly createHash: (algorithm: "sha256") => {
     readonly update: (text: string, encoding: "utf8") => { readonly digest: (encoding: "hex") => string }
   }
@@ -100,8 +102,8 @@ interface NodeCrypto {
 
 /**
  * Node's own SHA-256 where the platform hands it out synchronously (`process.getBuiltinModule`, Node 20.16 and
- * later): native, and for an audit event of a few kilobytes (an order with its eligibility answer) about ten
- * times faster than the one above. Elsewhere (workerd without it, browsers) undefined.
+ * later, or a runtime imitating it): native, and for an audit event of a kilobyte about seven times faster than
+ * the one above. Elsewhere (workerd without it, browsers) undefined.
  */
 const nodeCrypto: NodeCrypto | undefined = (() => {
   try {
@@ -116,7 +118,9 @@ const nodeCrypto: NodeCrypto | undefined = (() => {
 export const sha256Hex: (text: string) => string =
   nodeCrypto === undefined
     ? sha256HexPortable
-    : (text) => nodeCrypto.createHash("sha256").update(text, "utf8").digest("hex")
+    : nodeCrypto.hash !== undefined
+      ? (text) => nodeCrypto.hash!("sha256", text, "hex")
+      : (text) => nodeCrypto.createHash("sha256").update(text, "utf8").digest("hex")
 
 const inOrder = (keys: ReadonlyArray<string>): boolean => {
   for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) >= (keys[i] as string)) return false
