@@ -26,6 +26,17 @@ export const trusted = <Self extends object, Fields extends Schema.Struct.Fields
 ): Self => {
   const instance = Object.create(Class.prototype) as Record<string, unknown>
   const values = fields as Record<string, unknown>
-  for (const key in Class.fields) if (Object.hasOwn(values, key)) instance[key] = values[key]
+  for (const key of keysOf(Class.fields)) if (Object.hasOwn(values, key)) instance[key] = values[key]
   return instance as Self
+}
+
+/** The declared field names of each class, listed once. */
+const fieldKeys = new WeakMap<Schema.Struct.Fields, ReadonlyArray<string>>()
+const keysOf = (fields: Schema.Struct.Fields): ReadonlyArray<string> => {
+  let keys = fieldKeys.get(fields)
+  if (keys === undefined) {
+    keys = Object.keys(fields)
+    fieldKeys.set(fields, keys)
+  }
+  return keys
 }

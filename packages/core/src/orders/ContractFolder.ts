@@ -248,13 +248,19 @@ export const formatBerlin = (at: DateTime.Utc): string => {
  * (00:00 Berlin), shown as the end of the day before, „13.04.2025, 24:00 Uhr".
  */
 export const formatDeadlineBerlin = (deadline: DateTime.Utc): string => {
+  const millis = DateTime.toEpochMillis(deadline)
+  if (lastDeadline?.millis === millis) return lastDeadline.text
   const p = berlinParts(deadline)
   if (p.hour !== 0 || p.minute !== 0 || p.second !== 0 || p.millisecond !== 0) return formatBerlin(deadline)
   const dayBefore = DateTime.toPartsUtc(
     DateTime.subtract(DateTime.makeUnsafe({ year: p.year, month: p.month, day: p.day }), { days: 1 })
   )
-  return `${pad(dayBefore.day)}.${pad(dayBefore.month)}.${dayBefore.year}, 24:00 Uhr`
+  const text = `${pad(dayBefore.day)}.${pad(dayBefore.month)}.${dayBefore.year}, 24:00 Uhr`
+  lastDeadline = { millis, text }
+  return text
 }
+/** Every order of one Berlin day has the same deadline: the last one's text is kept. */
+let lastDeadline: { readonly millis: number; readonly text: string } | undefined
 
 const formatValue = (value: ConfigurationValue): string =>
   typeof value === "boolean" ? (value ? "ja" : "nein") : String(value)
