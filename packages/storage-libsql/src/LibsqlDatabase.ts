@@ -1,4 +1,4 @@
-import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client"
+import { type Client, createClient, type InStatement, type ResultSet, type Transaction } from "@libsql/client"
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
 import { Context, Deferred, Duration, Effect, Exit, Layer, Semaphore } from "effect"
 import { createLocalClient } from "#local-client"
@@ -158,15 +158,33 @@ const returnTurns = 8
 /** Enough to share one fsync among the writers a busy server has waiting, few enough to bound their wait. */
 const defaultMaxGroupUnits = 32
 
-/** A unit of work waiting for, running in, or finished inside a group commit. */
+/**
+ * A unit of work waiting for, running in, or finished inside a group commit. The signals are replaced when the
+ * unit is queued to run again (see `runGroup`).
+ */
 interface Unit {
-  /** By the group: the unit's savepoint is open, run it; or the group failed before the unit's turn. */
-  readonly turn: Deferred.Deferred<void, StorageError>
-  /** By the unit: it has finished (true keeps its writes, false rolls them back) or left before its turn. */
-  readonly done: Deferred.Deferred<boolean>
-  /** By the group: the commit that holds the unit's writes succeeded, or failed. */
-  readonly committed: Deferred.Deferred<void, StorageError>
+  /** By the group: the unit's turn in the transaction has come, run it; or the group failed before it. */
+  turn: Deferred.Deferred<void, StorageError>
+  /** By the unit: it has finished (true keeps its writes, false undoes them) or left before its turn. */
+  done: Deferred.Deferred<boolean>
+  /**
+   * By the group: `"final"` once the unit's outcome holds (the commit that holds its writes succeeded), `"again"`
+   * when the group rolled back for a group mate and queued the unit to run again; or the commit failed.
+   */
+  committed: Deferred.Deferred<"final" | "again", StorageError>
+  /** Queued again after a group mate's failure: its next group gives every unit a savepoint. */
+  again: boolean
+  /** Interrupted after its work finished: it is not run again. */
+  left: boolean
 }
+
+const newUnit = (): Unit => ({
+  turn: Deferred.makeUnsafe(),
+  done: Deferred.makeUnsafe(),
+  committed: Deferred.makeUnsafe(),
+  again: false,
+  left: false
+})
 
 /** Builds the database service around an open client. */
 export const makeDatabase = (
@@ -195,17 +213,36 @@ export const makeDatabase = (
   // reads the token its group mate read.
   let referenceWrites = 0
   let transactionToken: { readonly token: string; readonly at: number } | undefined
-  const noteStatement = (statement: InStatement) => {
-    if (mayWriteReference(typeof statement === "string" ? statement : statement.sql)) referenceWrites++
+  // Statements of the open transaction that changed something: a unit of a group that fails after one of its
+  // own has left writes that only a rollback undoes (see `runGroup`). A read changes nothing, nor does a row
+  // write that reports no rows (a refused or failed statement, an update that matched none).
+  let changes = 0
+  const noteRows = (result: ResultSet): ResultSet => {
+    if (result.rowsAffected > 0) changes++
+    return result
   }
+  const noteChanges = (sql: string, result: ResultSet) => {
+    const kind = changeKind(sql)
+    if (kind === "other" || (kind === "rows" && result.rowsAffected > 0)) changes++
+  }
+  const sqlOf = (statement: InStatement) => (typeof statement === "string" ? statement : statement.sql)
   const inTransaction = {
     execute: (statement: InStatement) => {
-      noteStatement(statement)
-      return current().execute(statement)
+      const sql = sqlOf(statement)
+      if (mayWriteReference(sql)) referenceWrites++
+      const result = current().execute(statement)
+      const kind = changeKind(sql)
+      if (kind === "other") changes++
+      return kind === "rows" ? result.then(noteRows) : result
     },
     batch: (statements: Array<InStatement>) => {
-      for (const statement of statements) noteStatement(statement)
-      return current().batch(statements)
+      for (const statement of statements) if (mayWriteReference(sqlOf(statement))) referenceWrites++
+      return current()
+        .batch(statements)
+        .then((results) => {
+          results.forEach((result, i) => noteChanges(sqlOf(statements[i] as InStatement), result))
+          return results
+        })
     }
   }
   const transactionDb: Db = drizzle({ client: inTransaction as unknown as Client })
@@ -397,12 +434,20 @@ export const makeDatabase = (
     )
 
   // Group commit. The database's limit under concurrent writers is one writer and one fsync per commit:
-  // units of work that queue while a group runs are run together by the next group, in one SQLite
-  // transaction, each inside its own savepoint, and committed once. Every unit still runs in its own fiber
-  // (its services, its interruption); the group only tells it when its savepoint is open and, after the
-  // commit, whether its writes are durable. No unit hears its outcome before the commit: a later unit
-  // decided on its group mates' writes (an order's anti-splitting sum, a compare-and-set), so its answer,
-  // a failure included, holds only once they are committed.
+  // units of work that queue while a group runs are run together by the next group, one after another in
+  // one SQLite transaction, and committed once. Every unit still runs in its own fiber (its services, its
+  // interruption); the group only tells it when its turn has come and, after the commit, whether its writes
+  // are durable. No unit hears its outcome before the commit: a later unit decided on its group mates' writes
+  // (an order's anti-splitting sum, a compare-and-set), so its answer, a failure included, holds only once
+  // they are committed.
+  //
+  // A unit that fails must leave none of its writes while its group mates keep theirs. Most units that fail
+  // do so before they change a row (a rule says no, a compare-and-set or a unique index refuses the first
+  // write), so a group runs its units without savepoints, which cost every unit two statements and a copy of
+  // every page it changes. Only when a unit fails after it changed rows is the transaction rolled back, and
+  // the whole group (the failed unit included: its failure may rest on its mates' writes) queued again ahead
+  // of everything else, to run in a group that gives each unit its own savepoint, so no unit runs more than
+  // twice.
   const maxGroupUnits = kind === "remote" ? 1 : Math.max(1, options.maxGroupUnits ?? defaultMaxGroupUnits)
   const queue: Array<Unit> = []
   let driving = false
@@ -415,17 +460,19 @@ export const makeDatabase = (
         return
       }
       const tx = began.value
-      // A lone unit needs no savepoint: its failure rolls back the transaction, as before group commit.
-      const savepoints = units.length > 1
+      // A lone unit needs no savepoint: its failure rolls back the transaction. Nor does a first run.
+      const savepoints = units.length > 1 && units.some((unit) => unit.again)
       const ran: Array<Unit> = []
       let kept = 0
       let broken: StorageError | undefined
+      let rolledBack = false
       for (const unit of units) {
         if (broken !== undefined) {
           Deferred.doneUnsafe(unit.turn, Effect.fail(broken))
           continue
         }
-        if (Deferred.isDoneUnsafe(unit.done)) continue // interrupted while it waited for its turn
+        if (rolledBack) continue // queued again below, turn not yet given
+        if (unit.left || Deferred.isDoneUnsafe(unit.done)) continue // interrupted while it waited for its turn
         if (savepoints) {
           const opened = yield* Effect.exit(control(tx, "SAVEPOINT unit"))
           if (Exit.isFailure(opened)) {
@@ -435,6 +482,7 @@ export const makeDatabase = (
           }
         }
         ran.push(unit)
+        const changesBefore = changes
         Deferred.doneUnsafe(unit.turn, Effect.void)
         if (yield* Deferred.await(unit.done)) {
           kept++
@@ -452,14 +500,34 @@ export const makeDatabase = (
           )
           if (Exit.isFailure(undone))
             broken = new StorageError({ operation: "transaction.rollback_to", cause: undone.cause })
-        }
+        } else if (changes !== changesBefore && units.length > 1) rolledBack = true
       }
-      const outcome: Exit.Exit<void, StorageError> =
+      if (rolledBack) {
+        yield* end(tx, Exit.fail(undefined))
+        // Every unit still waiting runs again, first: those that ran with new signals, the rest as they are
+        // (their turn was not given); not those interrupted meanwhile.
+        const ranSet = new Set(ran)
+        const again = units.filter((unit) =>
+          ranSet.has(unit) ? !unit.left : !unit.left && !Deferred.isDoneUnsafe(unit.done)
+        )
+        for (const unit of again) {
+          unit.again = true
+          if (!ranSet.has(unit)) continue
+          const previous = unit.committed
+          unit.turn = Deferred.makeUnsafe()
+          unit.done = Deferred.makeUnsafe()
+          unit.committed = Deferred.makeUnsafe()
+          Deferred.doneUnsafe(previous, Effect.succeed("again" as const))
+        }
+        queue.unshift(...again)
+        return
+      }
+      const outcome: Exit.Exit<"final", StorageError> =
         broken !== undefined
           ? Exit.fail(broken)
           : kept === 0
-            ? Exit.void // nothing to keep: roll back (in `end`) instead of committing an empty transaction
-            : yield* Effect.exit(commit(tx))
+            ? Exit.succeed("final") // nothing to keep: roll back (in `end`) instead of committing an empty transaction
+            : yield* Effect.exit(Effect.as(commit(tx), "final" as const))
       yield* end(tx, broken === undefined && kept > 0 ? outcome : Exit.fail(undefined))
       for (const unit of ran) Deferred.doneUnsafe(unit.committed, outcome)
     }).pipe(
@@ -509,36 +577,40 @@ export const makeDatabase = (
   const grouped = <A, E, R>(effect: Effect.Effect<A, E, R>, inProgress: ReadonlyMap<Client, OpenTransaction>) =>
     Effect.uninterruptibleMask((restore) =>
       Effect.gen(function* () {
-        const unit: Unit = {
-          turn: Deferred.makeUnsafe(),
-          done: Deferred.makeUnsafe(),
-          committed: Deferred.makeUnsafe()
-        }
+        const unit = newUnit()
         queue.push(unit)
         // No timer: a lone unit starts at once; units arriving while a group runs wait for the next.
         if (!driving) {
           driving = true
           yield* Effect.forkDetach(drive, { startImmediately: true })
         }
-        const turn = yield* Effect.exit(restore(Deferred.await(unit.turn)))
-        if (Exit.isFailure(turn)) {
-          Deferred.doneUnsafe(unit.done, Effect.succeed(false))
-          return yield* Effect.failCause(turn.cause)
-        }
-        const exit = yield* Effect.exit(
-          restore(
-            Effect.provideService(
-              effect,
-              CurrentTransactions,
-              new Map(inProgress).set(client, { tx: current(), db: transactionDb })
+        for (;;) {
+          const turn = yield* Effect.exit(restore(Deferred.await(unit.turn)))
+          if (Exit.isFailure(turn)) {
+            Deferred.doneUnsafe(unit.done, Effect.succeed(false))
+            return yield* Effect.failCause(turn.cause)
+          }
+          const exit = yield* Effect.exit(
+            restore(
+              Effect.provideService(
+                effect,
+                CurrentTransactions,
+                new Map(inProgress).set(client, { tx: current(), db: transactionDb })
+              )
             )
           )
-        )
-        Deferred.doneUnsafe(unit.done, Effect.succeed(Exit.isSuccess(exit)))
-        // Interrupted here, the unit's finished writes still commit with its group, as they would if the
-        // interruption came during a COMMIT.
-        yield* restore(Deferred.await(unit.committed))
-        return yield* exit
+          Deferred.doneUnsafe(unit.done, Effect.succeed(Exit.isSuccess(exit)))
+          // Interrupted here, the unit's finished writes still commit with its group, as they would if the
+          // interruption came during a COMMIT; if the group rolls back instead, the unit does not run again.
+          const outcome = yield* restore(Deferred.await(unit.committed)).pipe(
+            Effect.onInterrupt(() =>
+              Effect.sync(() => {
+                unit.left = true
+              })
+            )
+          )
+          if (outcome === "final") return yield* exit
+        }
       })
     )
 
@@ -584,6 +656,16 @@ export const mayWriteReference = (sql: string): boolean => {
   return answer
 }
 const classified = new Map<string, boolean>()
+/**
+ * What a statement may change, by its first word: nothing (`read`), rows it counts in `rowsAffected` (`rows`:
+ * INSERT, UPDATE, DELETE, REPLACE, and `WITH` before one of them or a SELECT), or what no count shows
+ * (`other`: DDL, pragmas, anything else).
+ */
+const changeKind = (sql: string): "read" | "rows" | "other" => {
+  const word = /^\s*(\w+)/u.exec(sql)?.[1]?.toLowerCase()
+  return word === "select" ? "read" : word !== undefined && rowWords.has(word) ? "rows" : "other"
+}
+const rowWords: ReadonlySet<string> = new Set(["insert", "update", "delete", "replace", "with"])
 const classify = (sql: string): boolean => {
   if (/^\s*(?:select|savepoint|release)\b/iu.test(sql)) return false
   const target = writeTarget.exec(sql)

@@ -19,7 +19,7 @@ import { tempDir } from "./support/databases.ts"
 import { auditDraft } from "./support/fixtures.ts"
 
 // Group commit: write transactions that queue while a group runs share the next group's one SQLite
-// transaction (each in its own savepoint) and its one commit. These tests make the queue deterministic by
+// transaction and its one commit (savepoints only when a group runs again after a unit failed mid-way). These tests make the queue deterministic by
 // holding a group open (`holdGroup`) while the units under test are forked with `startImmediately`, which
 // queues each before the fork returns.
 
@@ -145,22 +145,24 @@ for (const kind of ["file", "memory"] as const) {
       )
     )
 
-    it.effect("units of work queued behind a running group commit together, each in its own savepoint", () =>
-      withDatabase(
-        kind,
-        Effect.gen(function* () {
-          const counts = yield* counting
-          const { client } = yield* LibsqlDatabase
-          const exits = yield* queued(
-            Array.from({ length: 16 }, (_, i) => Effect.andThen(insertRow(i, "a"), insertRow(i, "b")))
-          )
-          assert.isTrue(exits.every(Exit.isSuccess))
-          // The holder's group, then one group of the 16, one commit each.
-          assert.deepStrictEqual([counts.transactions, counts.commits], [2, 2])
-          assert.strictEqual(counts.statements.filter((s) => s === "SAVEPOINT unit").length, 16)
-          assert.strictEqual((yield* rowsOf(client)).length, 32)
-        })
-      )
+    it.effect(
+      "units of work queued behind a running group commit together, in one transaction without savepoints",
+      () =>
+        withDatabase(
+          kind,
+          Effect.gen(function* () {
+            const counts = yield* counting
+            const { client } = yield* LibsqlDatabase
+            const exits = yield* queued(
+              Array.from({ length: 16 }, (_, i) => Effect.andThen(insertRow(i, "a"), insertRow(i, "b")))
+            )
+            assert.isTrue(exits.every(Exit.isSuccess))
+            // The holder's group, then one group of the 16, one commit each.
+            assert.deepStrictEqual([counts.transactions, counts.commits], [2, 2])
+            assert.isFalse(counts.statements.some((s) => /SAVEPOINT|RELEASE/iu.test(s)))
+            assert.strictEqual((yield* rowsOf(client)).length, 32)
+          })
+        )
     )
 
     it.effect("a unit that fails mid-way leaves none of its writes while its group mates commit", () =>
@@ -185,7 +187,9 @@ for (const kind of ["file", "memory"] as const) {
             else if (i % 3 === 1) assert.deepStrictEqual(errorOf(exit), new UnitFailed({ unit: i }))
             else assert.isTrue(Exit.hasDies(exit))
           })
-          assert.deepStrictEqual([counts.transactions, counts.commits], [2, 2])
+          // The holder's group; the group rolled back at unit 1; the group again, a savepoint per unit.
+          assert.deepStrictEqual([counts.transactions, counts.commits], [3, 2])
+          assert.strictEqual(counts.statements.filter((s) => s === "SAVEPOINT unit").length, 12)
           assert.deepStrictEqual(yield* rowsOf(client), [0, 0, 3, 3, 6, 6, 9, 9])
         })
       )
@@ -257,7 +261,8 @@ for (const kind of ["file", "memory"] as const) {
             if (i === 3) assert.instanceOf(errorOf(exit), OrganizationAlreadyRegistered)
             else assert.isTrue(Exit.isSuccess(exit), `unit ${i}`)
           })
-          assert.deepStrictEqual([counts.transactions, counts.commits], [2, 2])
+          // Unit 3 wrote its row before the refused insert: its group runs again, with savepoints.
+          assert.deepStrictEqual([counts.transactions, counts.commits], [3, 2])
           assert.deepStrictEqual(yield* rowsOf(client), [0, 1, 2, 4, 5])
           for (const [i, organization] of inserts.entries())
             assert.strictEqual((yield* organizations.get(organization.id)) !== undefined, i !== 3)
@@ -287,13 +292,130 @@ for (const kind of ["file", "memory"] as const) {
             assert.instanceOf(error, StorageError)
             assert.strictEqual((error as StorageError).operation, "transaction.commit")
           }
-          assert.deepStrictEqual([counts.transactions, counts.commits], [2, 1])
+          // Unit 6 failed after its write: the group ran again (with savepoints), and its commit failed.
+          assert.deepStrictEqual([counts.transactions, counts.commits], [3, 1])
           assert.deepStrictEqual(yield* rowsOf(client), [])
           const children = yield* Effect.promise(() => client.execute("SELECT count(*) AS n FROM gc_children"))
           assert.strictEqual(Number(children.rows[0]?.n), 0)
           // The database goes on: the next unit commits.
           yield* transaction(insertRow(9))
           assert.deepStrictEqual(yield* rowsOf(client), [9])
+        })
+      )
+    )
+
+    it.effect("units that fail before they change a row leave their group's one transaction as it is", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const counts = yield* counting
+          const { client } = yield* LibsqlDatabase
+          const organizations = yield* OrganizationStore
+          const first = yield* sampleOrganization()
+          const twin = yield* sampleOrganization({ name: first.name.toUpperCase() })
+          const exits = yield* queued<unknown, unknown, LibsqlDatabase>([
+            Effect.andThen(organizations.insert(first), insertRow(0)),
+            new UnitFailed({ unit: 1 }),
+            // Refused at its first write: the statement changed nothing.
+            Effect.andThen(organizations.insert(twin), insertRow(2)),
+            insertRow(3)
+          ])
+          assert.deepStrictEqual(exits.map(Exit.isSuccess), [true, false, false, true])
+          assert.instanceOf(errorOf(exits[2]!), OrganizationAlreadyRegistered)
+          assert.deepStrictEqual([counts.transactions, counts.commits], [2, 2])
+          assert.isFalse(counts.statements.some((s) => /SAVEPOINT|ROLLBACK/iu.test(s)))
+          assert.deepStrictEqual(yield* rowsOf(client), [0, 3])
+        })
+      )
+    )
+
+    it.effect("a group rolled back for a unit that failed after writing runs each unit at most twice", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const { client } = yield* LibsqlDatabase
+          const runs = [0, 0, 0, 0, 0, 0]
+          const exits = yield* queued(
+            runs.map((_, i) =>
+              Effect.gen(function* () {
+                runs[i]!++
+                yield* insertRow(i)
+                // Units 2 and 4 fail after their write every time they run.
+                if (i === 2 || i === 4) return yield* new UnitFailed({ unit: i })
+                return i
+              })
+            )
+          )
+          assert.deepStrictEqual(exits.map(Exit.isSuccess), [true, true, false, true, false, true])
+          // The first group stopped at unit 2; the second (savepoints) ran all six and rolled back 2 and 4 alone.
+          assert.deepStrictEqual(runs, [2, 2, 2, 1, 1, 1])
+          assert.deepStrictEqual(yield* rowsOf(client), [0, 1, 3, 5])
+        })
+      )
+    )
+
+    it.effect("a unit that fails after a change no row count shows (DDL) is rolled back with its group too", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const { client } = yield* LibsqlDatabase
+          const runs = [0, 0, 0]
+          const createTable = LibsqlDatabase.use((db) =>
+            db.write("gc.ddl", (d) => d.run(sql`CREATE TABLE gc_extra (id TEXT PRIMARY KEY NOT NULL)`))
+          )
+          const exits = yield* queued([
+            Effect.sync(() => runs[0]!++).pipe(Effect.andThen(insertRow(0))),
+            Effect.sync(() => runs[1]!++).pipe(
+              Effect.andThen(createTable),
+              Effect.andThen(Effect.fail(new UnitFailed({ unit: 1 })))
+            ),
+            Effect.sync(() => runs[2]!++).pipe(Effect.andThen(insertRow(2)))
+          ])
+          assert.deepStrictEqual(exits.map(Exit.isSuccess), [true, false, true])
+          assert.deepStrictEqual(runs, [2, 2, 1])
+          assert.deepStrictEqual(yield* rowsOf(client), [0, 2])
+          const tables = yield* Effect.promise(() =>
+            client.execute("SELECT count(*) AS n FROM sqlite_master WHERE name = 'gc_extra'")
+          )
+          assert.strictEqual(Number(tables.rows[0]?.n), 0)
+        })
+      )
+    )
+
+    it.effect("a unit interrupted after its work, whose group then rolls back, does not run again", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const db = yield* LibsqlDatabase
+          const inside = yield* Deferred.make<void>()
+          const latch = yield* Deferred.make<void>()
+          const runs = [0, 0, 0]
+          const units = [
+            Effect.sync(() => runs[0]!++).pipe(Effect.andThen(insertRow(0))),
+            Effect.gen(function* () {
+              runs[1]!++
+              yield* insertRow(1)
+              yield* Deferred.succeed(inside, undefined)
+              yield* Deferred.await(latch)
+              return yield* new UnitFailed({ unit: 1 })
+            }),
+            Effect.sync(() => runs[2]!++).pipe(Effect.andThen(insertRow(2)))
+          ]
+          const release = yield* holdGroup
+          const fibers = yield* Effect.forEach(units, (unit) =>
+            Effect.forkChild(db.transaction(unit), { startImmediately: true })
+          )
+          yield* release
+          // Unit 0 has finished and waits for the commit; unit 1 is inside the group's transaction.
+          yield* Deferred.await(inside)
+          yield* Fiber.interrupt(fibers[0]!)
+          yield* Deferred.succeed(latch, undefined)
+          const exits = yield* Effect.forEach(fibers, (fiber) => Fiber.await(fiber))
+          assert.isTrue(Exit.hasInterrupts(exits[0]!))
+          assert.deepStrictEqual(errorOf(exits[1]!), new UnitFailed({ unit: 1 }))
+          assert.isTrue(Exit.isSuccess(exits[2]!))
+          assert.deepStrictEqual(runs, [1, 2, 1])
+          assert.deepStrictEqual(yield* rowsOf(db.client), [2])
         })
       )
     )
