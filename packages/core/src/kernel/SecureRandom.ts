@@ -82,12 +82,13 @@ export const newOrderedId = <Id extends string>(
   SecureRandom.use((r) => r.bytes(10)).pipe(
     Effect.map((random) => {
       let millis = Math.max(0, DateTime.toEpochMillis(at))
-      let time = ""
+      // Ten digits, least significant first, as character codes (see `base32`).
+      const time: Array<number> = []
       for (let i = 0; i < 10; i++) {
-        time = orderedDigits[millis % 32] + time
+        time.push(orderedDigits.charCodeAt(millis % 32))
         millis = Math.floor(millis / 32)
       }
-      return `${prefix}_${time}${base32(random)}` as Id
+      return `${prefix}_${String.fromCharCode(...time.reverse())}${base32(random)}` as Id
     })
   )
 
