@@ -240,7 +240,7 @@ export const makeDatabase = (
       return current()
         .batch(statements)
         .then((results) => {
-          results.forEach((result, i) => noteChanges(sqlOf(statements[i] as InStatement), result))
+          for (const [i, result] of results.entries()) noteChanges(sqlOf(statements[i] as InStatement), result)
           return results
         })
     }
