@@ -656,6 +656,16 @@ export const mayWriteReference = (sql: string): boolean => {
   return answer
 }
 const classified = new Map<string, boolean>()
+const classify = (sql: string): boolean => {
+  if (/^\s*(?:select|savepoint|release)\b/iu.test(sql)) return false
+  const target = writeTarget.exec(sql)
+  const table = target?.[1] ?? target?.[2] ?? target?.[3]
+  return table === undefined || referenceTableNames.has(table.toLowerCase())
+}
+const writeTarget =
+  /^\s*(?:(?:insert|replace)(?:\s+or\s+\w+)?\s+into|update(?:\s+or\s+\w+)?|delete\s+from)\s+(?:"([^"]+)"|`([^`]+)`|(\w+)\b)(?!\s*\.)/iu
+const referenceTableNames: ReadonlySet<string> = new Set([...referenceTables, "reference_revision"])
+
 /**
  * What a statement may change, by its first word: nothing (`read`), rows it counts in `rowsAffected` (`rows`:
  * INSERT, UPDATE, DELETE, REPLACE, and `WITH` before one of them or a SELECT), or what no count shows
@@ -666,15 +676,6 @@ const changeKind = (sql: string): "read" | "rows" | "other" => {
   return word === "select" ? "read" : word !== undefined && rowWords.has(word) ? "rows" : "other"
 }
 const rowWords: ReadonlySet<string> = new Set(["insert", "update", "delete", "replace", "with"])
-const classify = (sql: string): boolean => {
-  if (/^\s*(?:select|savepoint|release)\b/iu.test(sql)) return false
-  const target = writeTarget.exec(sql)
-  const table = target?.[1] ?? target?.[2] ?? target?.[3]
-  return table === undefined || referenceTableNames.has(table.toLowerCase())
-}
-const writeTarget =
-  /^\s*(?:(?:insert|replace)(?:\s+or\s+\w+)?\s+into|update(?:\s+or\s+\w+)?|delete\s+from)\s+(?:"([^"]+)"|`([^`]+)`|(\w+)\b)(?!\s*\.)/iu
-const referenceTableNames: ReadonlySet<string> = new Set([...referenceTables, "reference_revision"])
 
 /** Read on the client itself (no query to build): the most frequent statement of all. */
 const referenceTokenQuery = "SELECT token FROM reference_revision WHERE id = 1"
