@@ -116,6 +116,12 @@ const queued = <A, E, R, R2 = never>(
     return yield* Effect.forEach(fibers, (fiber) => Fiber.await(fiber))
   })
 
+/** An organization, and another whose name normalizes to the same (the unique index refuses the second). */
+const namesakes = Effect.gen(function* () {
+  const first = yield* sampleOrganization()
+  return { first, twin: yield* sampleOrganization({ name: first.name.toUpperCase() }) }
+})
+
 const errorOf = <A, E>(exit: Exit.Exit<A, E>): E | undefined => Option.getOrUndefined(Exit.findErrorOption(exit))
 
 const fileUrl = Effect.map(tempDir, (dir) => `file:${join(dir, "group.db")}`)
@@ -249,10 +255,9 @@ for (const kind of ["file", "memory"] as const) {
           const counts = yield* counting
           const { client } = yield* LibsqlDatabase
           const organizations = yield* OrganizationStore
-          const first = yield* sampleOrganization()
-          const others = yield* Effect.forEach(Array.from({ length: 5 }), () => sampleOrganization())
           // Unit 3 registers the name unit 0 registered earlier in the same group.
-          const twin = yield* sampleOrganization({ name: first.name.toUpperCase() })
+          const { first, twin } = yield* namesakes
+          const others = yield* Effect.forEach(Array.from({ length: 5 }), () => sampleOrganization())
           const inserts = [first, others[0]!, others[1]!, twin, others[2]!, others[3]!]
           const exits = yield* queued(
             inserts.map((organization, i) => Effect.andThen(insertRow(i), organizations.insert(organization)))
@@ -311,8 +316,7 @@ for (const kind of ["file", "memory"] as const) {
           const counts = yield* counting
           const { client } = yield* LibsqlDatabase
           const organizations = yield* OrganizationStore
-          const first = yield* sampleOrganization()
-          const twin = yield* sampleOrganization({ name: first.name.toUpperCase() })
+          const { first, twin } = yield* namesakes
           const exits = yield* queued<unknown, unknown, LibsqlDatabase>([
             Effect.andThen(organizations.insert(first), insertRow(0)),
             new UnitFailed({ unit: 1 }),
