@@ -222,18 +222,17 @@ export const makeDatabase = (
     return result
   }
   const noteChanges = (sql: string, result: ResultSet) => {
-    const kind = changeKind(sql)
+    const kind = traitsOf(sql).changes
     if (kind === "other" || (kind === "rows" && result.rowsAffected > 0)) changes++
   }
   const sqlOf = (statement: InStatement) => (typeof statement === "string" ? statement : statement.sql)
   const inTransaction = {
     execute: (statement: InStatement) => {
-      const sql = sqlOf(statement)
-      if (mayWriteReference(sql)) referenceWrites++
+      const traits = traitsOf(sqlOf(statement))
+      if (traits.writesReference) referenceWrites++
       const result = current().execute(statement)
-      const kind = changeKind(sql)
-      if (kind === "other") changes++
-      return kind === "rows" ? result.then(noteRows) : result
+      if (traits.changes === "other") changes++
+      return traits.changes === "rows" ? result.then(noteRows) : result
     },
     batch: (statements: Array<InStatement>) => {
       for (const statement of statements) if (mayWriteReference(sqlOf(statement))) referenceWrites++
@@ -644,18 +643,27 @@ const secureDeletePragma = "PRAGMA secure_delete = ON"
  * write whose target is a table without the token's trigger (`referenceTables`). Unknown forms count as
  * changes (a `WITH … INSERT`, DDL, a pragma).
  */
-export const mayWriteReference = (sql: string): boolean => {
-  let answer = classified.get(sql)
-  if (answer === undefined) {
-    answer = classify(sql)
+export const mayWriteReference = (sql: string): boolean => traitsOf(sql).writesReference
+
+/** What the adapter needs to know of a statement, found once per text. */
+interface StatementTraits {
+  /** It may change reference data (`mayWriteReference`). */
+  readonly writesReference: boolean
+  /** What it may change (`changeKind`). */
+  readonly changes: "read" | "rows" | "other"
+}
+const traitsOf = (sql: string): StatementTraits => {
+  let traits = known.get(sql)
+  if (traits === undefined) {
+    traits = { writesReference: classify(sql), changes: changeKind(sql) }
     // Statements are few distinct texts (the stores' prepared ones); a program sending endless ones only
     // classifies again.
-    if (classified.size >= 1_000) classified.clear()
-    classified.set(sql, answer)
+    if (known.size >= 1_000) known.clear()
+    known.set(sql, traits)
   }
-  return answer
+  return traits
 }
-const classified = new Map<string, boolean>()
+const known = new Map<string, StatementTraits>()
 const classify = (sql: string): boolean => {
   if (/^\s*(?:select|savepoint|release)\b/iu.test(sql)) return false
   const target = writeTarget.exec(sql)
