@@ -243,6 +243,9 @@ export const formatBerlin = (at: DateTime.Utc): string => {
   return `${pad(p.day)}.${pad(p.month)}.${p.year}, ${pad(p.hour)}:${pad(p.minute)} Uhr`
 }
 
+/** Every order of one Berlin day has the same deadline: the last one's text is kept. */
+let lastDeadline: { readonly millis: number; readonly text: string } | undefined
+
 /**
  * The end of the decision period as people read it: the deadline is the first instant after the period
  * (00:00 Berlin), shown as the end of the day before, „13.04.2025, 24:00 Uhr".
@@ -259,8 +262,6 @@ export const formatDeadlineBerlin = (deadline: DateTime.Utc): string => {
   lastDeadline = { millis, text }
   return text
 }
-/** Every order of one Berlin day has the same deadline: the last one's text is kept. */
-let lastDeadline: { readonly millis: number; readonly text: string } | undefined
 
 const formatValue = (value: ConfigurationValue): string =>
   typeof value === "boolean" ? (value ? "ja" : "nein") : String(value)
