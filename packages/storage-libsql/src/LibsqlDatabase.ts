@@ -221,10 +221,6 @@ export const makeDatabase = (
     if (result.rowsAffected > 0) changes++
     return result
   }
-  const noteChanges = (sql: string, result: ResultSet) => {
-    const kind = traitsOf(sql).changes
-    if (kind === "other" || (kind === "rows" && result.rowsAffected > 0)) changes++
-  }
   const sqlOf = (statement: InStatement) => (typeof statement === "string" ? statement : statement.sql)
   const inTransaction = {
     execute: (statement: InStatement) => {
@@ -235,11 +231,15 @@ export const makeDatabase = (
       return traits.changes === "rows" ? result.then(noteRows) : result
     },
     batch: (statements: Array<InStatement>) => {
-      for (const statement of statements) if (mayWriteReference(sqlOf(statement))) referenceWrites++
+      const traits = statements.map((statement) => traitsOf(sqlOf(statement)))
+      for (const { writesReference } of traits) if (writesReference) referenceWrites++
       return current()
         .batch(statements)
         .then((results) => {
-          for (const [i, result] of results.entries()) noteChanges(sqlOf(statements[i] as InStatement), result)
+          for (const [i, result] of results.entries()) {
+            const kind = traits[i]?.changes
+            if (kind === "other" || (kind === "rows" && result.rowsAffected > 0)) changes++
+          }
           return results
         })
     }

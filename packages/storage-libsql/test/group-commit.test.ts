@@ -386,6 +386,36 @@ for (const kind of ["file", "memory"] as const) {
       )
     )
 
+    it.effect("a unit that fails after a batch of writes is rolled back with its group too", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const { client } = yield* LibsqlDatabase
+          const runs = [0, 0, 0]
+          const insertBatch = (unit: number) =>
+            LibsqlDatabase.use((db) =>
+              db.write("gc.batch", (d) =>
+                d.batch([
+                  d.run(sql`INSERT INTO gc_rows (id, unit) VALUES (${`${unit}a`}, ${unit})`),
+                  d.run(sql`INSERT INTO gc_rows (id, unit) VALUES (${`${unit}b`}, ${unit})`)
+                ])
+              )
+            ).pipe(Effect.asVoid)
+          const exits = yield* queued([
+            Effect.sync(() => runs[0]!++).pipe(Effect.andThen(insertRow(0))),
+            Effect.sync(() => runs[1]!++).pipe(
+              Effect.andThen(insertBatch(1)),
+              Effect.andThen(Effect.fail(new UnitFailed({ unit: 1 })))
+            ),
+            Effect.sync(() => runs[2]!++).pipe(Effect.andThen(insertBatch(2)))
+          ])
+          assert.deepStrictEqual(exits.map(Exit.isSuccess), [true, false, true])
+          assert.deepStrictEqual(runs, [2, 2, 1])
+          assert.deepStrictEqual(yield* rowsOf(client), [0, 2, 2])
+        })
+      )
+    )
+
     it.effect("a unit interrupted after its work, whose group then rolls back, does not run again", () =>
       withDatabase(
         kind,

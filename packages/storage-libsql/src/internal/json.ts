@@ -30,7 +30,10 @@ const readsKept = 128
  */
 type Plain = false | true | "finite"
 
-/** One column codec per schema and way of writing: columns of one schema (an order's eligibility answer and its folder's) share it. */
+/**
+ * One column codec per schema and way of writing: columns of one schema (an order's eligibility answer and its
+ * folder's) share it.
+ */
 const columns = new Map<Plain, WeakMap<object, JsonColumn<unknown>>>([
   [false, new WeakMap()],
   [true, new WeakMap()],
