@@ -1,6 +1,7 @@
 import { assert, describe, it, layer } from "@effect/vitest"
 import { sql, type Table } from "drizzle-orm"
 import { Arbitrary, Effect, Result, Schema } from "effect"
+import * as fc from "fast-check"
 import {
   Account,
   AccountStore,
@@ -265,6 +266,20 @@ describe("unstorable text", () => {
     assert.deepStrictEqual(
       storable(schema.organizations, row("Stadt 😀 ß", { note: "\u0000 \ud800" })),
       row("Stadt 😀 ß", { note: "\u0000 \ud800" })
+    )
+    // A JSON column (`jsonText`) is not scanned at all: its text is JSON.stringify's (see the next test).
+    assert.deepStrictEqual(storable(schema.organizations, row("Stadt", "\u0000")), row("Stadt", "\u0000"))
+  })
+
+  it("JSON text always reads back as written: JSON.stringify escapes NUL and unpaired surrogates", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: "binary" }), (value, text) => {
+        for (const json of [JSON.stringify(value), JSON.stringify({ value, text })]) {
+          assert.isFalse(json.includes("\u0000"))
+          assert.isTrue((json as string & { isWellFormed(): boolean }).isWellFormed())
+        }
+      }),
+      { numRuns: 500 }
     )
   })
 })

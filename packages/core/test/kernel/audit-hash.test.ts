@@ -84,5 +84,24 @@ describe("the audit hash", () => {
       }),
       { numRuns: 500 }
     )
+    // Beyond JSON: instants, `undefined`, objects without a prototype, sparse arrays, keys such as `__proto__`.
+    fc.assert(
+      fc.property(
+        fc.anything({ withDate: true, withNullPrototype: true, withSparseArray: true, withObjectString: true }),
+        (value) => {
+          assert.strictEqual(canonicalJson(value), reference(value))
+        }
+      ),
+      { numRuns: 500 }
+    )
+  })
+
+  it("hashes what toJSON gives, with its keys sorted too", () => {
+    const instant = new Date(Date.UTC(2026, 10, 28, 12))
+    const custom = { toJSON: (key: string) => ({ z: key, a: [{ y: 1, b: 2 }] }) }
+    assert.strictEqual(
+      canonicalJson({ when: instant, custom }),
+      '{"custom":{"a":[{"b":2,"y":1}],"z":"custom"},"when":"2026-11-28T12:00:00.000Z"}'
+    )
   })
 })

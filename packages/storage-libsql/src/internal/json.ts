@@ -52,10 +52,16 @@ const noteNonFinite = (_key: string, value: unknown): unknown => {
   if (typeof value === "number" && !Number.isFinite(value)) metNonFinite = true
   return value
 }
-/** The value's JSON, or undefined when it holds a number JSON cannot. */
+/**
+ * The value's JSON, or undefined when it holds a number JSON cannot. Such a number is written as `null`, so
+ * JSON without that word holds none; only JSON with it is written again with the replacer, which slows
+ * `JSON.stringify` down for every node it visits.
+ */
 const stringifyFinite = (value: unknown): string | undefined => {
+  const text = JSON.stringify(value)
+  if (!text.includes("null")) return text
   metNonFinite = false
-  const text = JSON.stringify(value, noteNonFinite)
+  JSON.stringify(value, noteNonFinite)
   return metNonFinite ? undefined : text
 }
 
@@ -67,14 +73,15 @@ const stringifyFinite = (value: unknown): string | undefined => {
  * finite numbers, instants, Schema classes of these), so a value is written without the codec's walk over it,
  * which cost about as much as the statement. `plain: "finite"`: the same for a schema whose numbers may be NaN
  * or infinite (a configuration): a value holding one is written through the codec, every other by
- * `JSON.stringify` (its replacer notes such numbers, for small values only: it is called for every node).
+ * `JSON.stringify`.
  * Reading always decodes through the codec. Every plain column is held to the codec by a property test with
  * generated values.
  *
- * Core's values are immutable, so the text of a value already written is remembered by the value (an order's
- * eligibility answer is written with the order and again with its contract folder), and the value of a text
- * recently read by the text (every order reads its offering version). Encoding and decoding through the
- * schema cost more than the statement that writes or reads them.
+ * Core's values are immutable, so the text of the value a column wrote last is kept: an order's eligibility
+ * answer is written with the order and, right after, with its contract folder (a table of values keyed
+ * weakly by each value written would cost every write more than the one repeat saves). The value of a text
+ * recently read is kept by the text (every order reads its offering version). Encoding and decoding through
+ * the schema cost more than the statement that writes or reads them.
  */
 export const jsonColumn = <T, E>(schema: Schema.Codec<T, E>, options?: { readonly plain?: Plain }): JsonColumn<T> => {
   const plain = options?.plain ?? false
@@ -91,15 +98,14 @@ export const jsonColumn = <T, E>(schema: Schema.Codec<T, E>, options?: { readonl
         ? (value: T): string => stringifyFinite(value) ?? viaCodec(value)
         : viaCodec
   const decode = Schema.decodeUnknownSync(codec)
-  const written = new WeakMap<object, string>()
+  let lastWritten: { readonly value: T; readonly text: string } | undefined
   const read = new Map<string, T>()
   const column: JsonColumn<T> = {
     write: (value) => {
       if (typeof value !== "object" || value === null) return stringify(value)
-      const remembered = written.get(value)
-      if (remembered !== undefined) return remembered
+      if (lastWritten?.value === value) return lastWritten.text
       const text = stringify(value)
-      written.set(value, text)
+      lastWritten = { value, text }
       return text
     },
     read: (text) => {

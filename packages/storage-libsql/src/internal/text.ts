@@ -4,7 +4,8 @@ import { SQLiteText } from "drizzle-orm/sqlite-core"
 /**
  * Text a plain column cannot hold as given: SQLite stores UTF-8, so an unpaired surrogate would come back as
  * U+FFFD, and the native driver cuts a string at its first NUL. Both checks are native scans (a pattern over
- * the same text costs fifty times more, and an order writes some kilobytes of JSON text).
+ * the same text costs fifty times more). JSON columns (`jsonText`) are not scanned: `JSON.stringify` escapes
+ * both, and they hold the bulk of an order's kilobytes of text.
  */
 const unstorable = (text: string): boolean =>
   !(text as string & WellFormedCheck).isWellFormed() || text.includes("\u0000")
@@ -20,7 +21,7 @@ export class UnstorableText extends Error {
   }
 }
 
-/** The fields of each table that are text columns, found once per table. */
+/** The fields of each table that are plain text columns (not `jsonText`), found once per table. */
 const textFields = new WeakMap<Table, ReadonlyArray<string>>()
 const textFieldsOf = (table: Table): ReadonlyArray<string> => {
   let fields = textFields.get(table)

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm"
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core"
+import { jsonText } from "./json-text.ts"
 import { organizations } from "./organizations.ts"
 
 export const accounts = sqliteTable(
@@ -15,7 +16,7 @@ export const accounts = sqliteTable(
     status: text("status").notNull(),
     isMainAdmin: integer("is_main_admin", { mode: "boolean" }).notNull(),
     /** JSON array of role ids. */
-    roleIds: text("role_ids").notNull(),
+    roleIds: jsonText("role_ids").notNull(),
     passwordHash: text("password_hash"),
     passwordResetRequired: integer("password_reset_required", { mode: "boolean" }).notNull(),
     createdAt: integer("created_at").notNull(),

@@ -1,4 +1,5 @@
 import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core"
+import { jsonText } from "./json-text.ts"
 
 /** Append-only; each event carries the hash of the one before it in its chain (DOMAIN §11). */
 export const auditEvents = sqliteTable(
@@ -13,9 +14,9 @@ export const auditEvents = sqliteTable(
     subjectType: text("subject_type").notNull(),
     subjectId: text("subject_id").notNull(),
     /** JSON, or NULL for none. */
-    before: text("before"),
+    before: jsonText("before"),
     /** JSON, or NULL for none. */
-    after: text("after"),
+    after: jsonText("after"),
     at: integer("at").notNull(),
     previousHash: text("previous_hash").notNull(),
     hash: text("hash").notNull()

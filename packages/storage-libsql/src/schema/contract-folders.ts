@@ -1,4 +1,5 @@
 import { customType, integer, sqliteTable, text } from "drizzle-orm/sqlite-core"
+import { jsonText } from "./json-text.ts"
 
 /**
  * Bytes as a BLOB, read back as a plain `Uint8Array`. drizzle's own buffer mode needs Node's `Buffer`, which
@@ -19,23 +20,23 @@ export const contractFolders = sqliteTable("contract_folders", {
   customerId: text("customer_id").notNull(),
   createdAt: integer("created_at").notNull(),
   /** JSON array: the document list (id, kind, title, media type). */
-  documents: text("documents").notNull(),
+  documents: jsonText("documents").notNull(),
   /** JSON: the organization's master data with its „Standardadresse". */
-  masterData: text("master_data").notNull(),
+  masterData: jsonText("master_data").notNull(),
   /** JSON: the product description. */
-  product: text("product").notNull(),
+  product: jsonText("product").notNull(),
   /** JSON: the chosen price. */
-  price: text("price").notNull(),
+  price: jsonText("price").notNull(),
   /** JSON array: the configured properties with their labels. */
-  configuration: text("configuration").notNull(),
+  configuration: jsonText("configuration").notNull(),
   /** JSON: the CSP-AGB version in force at order time. */
-  terms: text("terms").notNull(),
+  terms: jsonText("terms").notNull(),
   /** JSON: „Reifegradmodell". */
-  maturity: text("maturity").notNull(),
+  maturity: jsonText("maturity").notNull(),
   /** JSON: the service-specific conditions. */
-  serviceConditions: text("service_conditions").notNull(),
+  serviceConditions: jsonText("service_conditions").notNull(),
   /** JSON: the eligibility answer. */
-  eligibility: text("eligibility").notNull(),
+  eligibility: jsonText("eligibility").notNull(),
   summaryMediaType: text("summary_media_type").notNull(),
   /** The rendered order summary (PDF or text), byte for byte. */
   summary: bytes("summary").notNull()

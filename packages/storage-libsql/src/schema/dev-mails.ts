@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core"
+import { jsonText } from "./json-text.ts"
 
 /**
  * The development mailbox (`GET /dev/mailbox`): rendered mails with their links in clear. Development only;
@@ -16,7 +17,7 @@ export const devMails = sqliteTable(
     text: text("text").notNull(),
     html: text("html").notNull(),
     /** JSON array of every URL in the mail. */
-    links: text("links").notNull(),
+    links: jsonText("links").notNull(),
     sentAt: integer("sent_at").notNull()
   },
   // Newest first, and among mails sent at one instant the later delivery first: an index entry ends with the

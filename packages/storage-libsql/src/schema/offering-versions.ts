@@ -1,4 +1,5 @@
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core"
+import { jsonText } from "./json-text.ts"
 import { offerings } from "./offerings.ts"
 
 /** Every version of every offering, append-only: an order points at the version it was placed on (DOMAIN §8). */
@@ -11,25 +12,25 @@ export const offeringVersions = sqliteTable(
     version: integer("version").notNull(),
     providerId: text("provider_id").notNull(),
     /** JSON `{ de, en }`. */
-    name: text("name").notNull(),
+    name: jsonText("name").notNull(),
     /** JSON `{ de, en }`. */
-    description: text("description").notNull(),
+    description: jsonText("description").notNull(),
     portfolioCategory: text("portfolio_category").notNull(),
     serviceType: text("service_type").notNull(),
     /** JSON array of price plans (integer cents). */
-    pricePlans: text("price_plans").notNull(),
+    pricePlans: jsonText("price_plans").notNull(),
     /** JSON array of property definitions. */
-    properties: text("properties").notNull(),
+    properties: jsonText("properties").notNull(),
     /** JSON `{ de, en }`: „Bereitstellungszeit". */
-    provisioningTime: text("provisioning_time").notNull(),
+    provisioningTime: jsonText("provisioning_time").notNull(),
     /** JSON: „Reifegradmodell". */
-    maturity: text("maturity").notNull(),
+    maturity: jsonText("maturity").notNull(),
     /** JSON: service-specific conditions with their version. */
-    conditions: text("conditions").notNull(),
+    conditions: jsonText("conditions").notNull(),
     /** JSON array of contract models. */
-    supportedContractModels: text("supported_contract_models").notNull(),
+    supportedContractModels: jsonText("supported_contract_models").notNull(),
     /** JSON `{ DV, UV }`: „Kundenkreis" per contract model. */
-    customerCircles: text("customer_circles").notNull(),
+    customerCircles: jsonText("customer_circles").notNull(),
     intermediaryId: text("intermediary_id"),
     efa: integer("efa", { mode: "boolean" }).notNull(),
     active: integer("active", { mode: "boolean" }).notNull(),

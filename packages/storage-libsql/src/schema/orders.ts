@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm"
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core"
+import { jsonText } from "./json-text.ts"
 
 /**
  * Statuses in which the provider's decision is still due and the deadline runs (core's
@@ -36,18 +37,18 @@ export const orders = sqliteTable(
     offeringId: text("offering_id").notNull(),
     offeringVersion: integer("offering_version").notNull(),
     /** JSON `{ de, en }`. */
-    offeringName: text("offering_name").notNull(),
+    offeringName: jsonText("offering_name").notNull(),
     /** JSON: the price plan as it was at order time. */
-    pricePlan: text("price_plan").notNull(),
+    pricePlan: jsonText("price_plan").notNull(),
     quantity: integer("quantity").notNull(),
     /** JSON object: the configured properties by key. */
-    configuration: text("configuration").notNull(),
+    configuration: jsonText("configuration").notNull(),
     /** JSON: the eligibility answer given at order time. */
-    eligibility: text("eligibility").notNull(),
+    eligibility: jsonText("eligibility").notNull(),
     belowThreshold: integer("below_threshold", { mode: "boolean" }).notNull(),
     countedValueCents: integer("counted_value_cents").notNull(),
     /** JSON array of history entries. */
-    history: text("history").notNull(),
+    history: jsonText("history").notNull(),
     reminderSentAt: integer("reminder_sent_at")
   },
   (t) => [

@@ -1,4 +1,5 @@
 import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core"
+import { jsonText } from "./json-text.ts"
 
 export const organizations = sqliteTable(
   "organizations",
@@ -11,9 +12,9 @@ export const organizations = sqliteTable(
     administrativeLevel: text("administrative_level").notNull(),
     federalState: text("federal_state"),
     /** JSON array. */
-    capabilities: text("capabilities").notNull(),
+    capabilities: jsonText("capabilities").notNull(),
     /** JSON object: „Ergänzende Angaben zur Organisation". */
-    supplementary: text("supplementary").notNull(),
+    supplementary: jsonText("supplementary").notNull(),
     masterDataReviewRequired: integer("master_data_review_required", { mode: "boolean" }).notNull(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull()

@@ -1,11 +1,12 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core"
+import { jsonText } from "./json-text.ts"
 
 export const outboxMessages = sqliteTable(
   "outbox_messages",
   {
     id: text("id").primaryKey(),
     /** The notification in its JSON encoding (`Schema.toCodecJson(Notification)`), as JSON text. */
-    notification: text("notification").notNull(),
+    notification: jsonText("notification").notNull(),
     createdAt: integer("created_at").notNull(),
     status: text("status").notNull(),
     attempts: integer("attempts").notNull(),
