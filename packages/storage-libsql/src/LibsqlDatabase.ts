@@ -3,6 +3,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
 import { Context, Deferred, Duration, Effect, Exit, Layer, Semaphore } from "effect"
 import { createLocalClient } from "#local-client"
 import { StorageError } from "./internal/core.ts"
+import { type ExecuteNow, executeOn, whenDone } from "./internal/execute-now.ts"
 import { migrate } from "./Migrator.ts"
 import { referenceTables } from "./schema/reference-revision.ts"
 
@@ -103,8 +104,11 @@ export class LibsqlDatabase extends Context.Service<
   {
     readonly client: Client
     readonly kind: DatabaseKind
-    /** Runs a query in the transaction in progress, or on the client. */
-    readonly read: <A>(operation: string, query: (db: Db) => PromiseLike<A>) => Effect.Effect<A, StorageError>
+    /**
+     * Runs a query in the transaction in progress, or on the client. A query answers with a promise, or at once
+     * where it runs its statements synchronously (`executeOn`; the local client can).
+     */
+    readonly read: <A>(operation: string, query: (db: Db) => A | PromiseLike<A>) => Effect.Effect<A, StorageError>
     /**
      * The reference token: a new random value after every committed change to reference data, by whoever.
      * Inside a unit of work, the unit's own (its uncommitted changes count); outside, read once for all who ask
@@ -121,7 +125,7 @@ export class LibsqlDatabase extends Context.Service<
     readonly readReference: <A>(
       operation: string,
       key: string,
-      query: (db: Db) => PromiseLike<A>
+      query: (db: Db) => A | PromiseLike<A>
     ) => Effect.Effect<A, StorageError>
     /**
      * Runs a writing query in the transaction in progress, or alone. A constraint violation becomes the
@@ -129,7 +133,7 @@ export class LibsqlDatabase extends Context.Service<
      */
     readonly write: <A, E = never>(
       operation: string,
-      query: (db: Db) => PromiseLike<A>,
+      query: (db: Db) => A | PromiseLike<A>,
       onConstraint?: (violation: ConstraintViolation) => E | undefined
     ) => Effect.Effect<A, E | StorageError>
     /**
@@ -195,6 +199,8 @@ export const makeDatabase = (
   const writer = Semaphore.makeUnsafe(1)
   const serialized = Semaphore.withPermit(writer)
   const clientDb: Db = drizzle({ client })
+  // A client that runs statements synchronously (the local client) does so in its transactions too.
+  const executesNow = typeof (client as Partial<ExecuteNow>).executeNow === "function"
 
   // The write permit admits one transaction at a time, and a group runs its units one after another, so
   // "the open transaction" is one value. One drizzle handle for every transaction, forwarding to it, lets
@@ -222,14 +228,19 @@ export const makeDatabase = (
     return result
   }
   const sqlOf = (statement: InStatement) => (typeof statement === "string" ? statement : statement.sql)
+  // The open transaction's statements, counted (see `referenceWrites` and `changes`); synchronously where the
+  // client's transactions can run them so (`ExecuteNow`: the local client's).
+  const executeCounted = (statement: InStatement) => {
+    const traits = traitsOf(sqlOf(statement))
+    if (traits.writesReference) referenceWrites++
+    // Counted before it runs: a statement without a row count counts even when it fails.
+    if (traits.changes === "other") changes++
+    const result = executeOn(current(), statement)
+    return traits.changes === "rows" ? whenDone(result, noteRows) : result
+  }
   const inTransaction = {
-    execute: (statement: InStatement) => {
-      const traits = traitsOf(sqlOf(statement))
-      if (traits.writesReference) referenceWrites++
-      const result = current().execute(statement)
-      if (traits.changes === "other") changes++
-      return traits.changes === "rows" ? result.then(noteRows) : result
-    },
+    execute: async (statement: InStatement) => executeCounted(statement),
+    ...(executesNow ? { executeNow: executeCounted as (statement: InStatement) => ResultSet } : {}),
     batch: (statements: Array<InStatement>) => {
       const traits = statements.map((statement) => traitsOf(sqlOf(statement)))
       for (const { writesReference } of traits) if (writesReference) referenceWrites++
@@ -246,21 +257,30 @@ export const makeDatabase = (
   }
   const transactionDb: Db = drizzle({ client: inTransaction as unknown as Client })
 
+  // A query answers now (a local client's statements, see `ExecuteNow`) or with a promise.
   const attempt = <A, E>(
     operation: string,
     db: Db,
-    query: (db: Db) => PromiseLike<A>,
+    query: (db: Db) => A | PromiseLike<A>,
     onConstraint?: (violation: ConstraintViolation) => E | undefined
   ): Effect.Effect<A, E | StorageError> =>
-    Effect.tryPromise({
-      try: () => query(db),
-      catch: (cause): E | StorageError => {
+    Effect.suspend(() => {
+      const failure = (cause: unknown): E | StorageError => {
         const violation = onConstraint && constraintViolation(cause)
         return (violation && onConstraint(violation)) || new StorageError({ operation, cause })
       }
+      let answer: A | PromiseLike<A>
+      try {
+        answer = query(db)
+      } catch (cause) {
+        return Effect.fail(failure(cause))
+      }
+      return isPromiseLike(answer)
+        ? Effect.tryPromise({ try: () => answer as PromiseLike<A>, catch: failure })
+        : Effect.succeed(answer)
     })
 
-  const read = <A>(operation: string, query: (db: Db) => PromiseLike<A>) =>
+  const read = <A>(operation: string, query: (db: Db) => A | PromiseLike<A>) =>
     CurrentTransactions.use((inProgress) => {
       const joined = inProgress.get(client)
       if (joined) return attempt<A, never>(operation, joined.db, query)
@@ -275,7 +295,9 @@ export const makeDatabase = (
   // restores its token together with its data.
   let reference: { readonly token: string; readonly values: Map<string, unknown>; size: number } | undefined
   const readToken = (operation: string) =>
-    read(operation, async (db) => String((await db.$client.execute(referenceTokenQuery)).rows[0]?.[0] ?? ""))
+    read(operation, (db) =>
+      whenDone(executeOn(db.$client, referenceTokenQuery), (result) => String(result.rows[0]?.[0] ?? ""))
+    )
   /** The token inside the open transaction: the one read there already while nothing may have changed it. */
   const transactionTokenFor = (operation: string) =>
     Effect.suspend(() => {
@@ -315,7 +337,7 @@ export const makeDatabase = (
       inProgress.has(client) ? transactionTokenFor(operation) : sharedTokenFor(operation)
     )
 
-  const readReference = <A>(operation: string, key: string, query: (db: Db) => PromiseLike<A>) =>
+  const readReference = <A>(operation: string, key: string, query: (db: Db) => A | PromiseLike<A>) =>
     CurrentTransactions.use((inProgress) =>
       inProgress.has(client)
         ? // Inside a unit of work the token is the unit's own: the triggers rewrite it with the unit's (and its
@@ -352,7 +374,7 @@ export const makeDatabase = (
 
   const write = <A, E = never>(
     operation: string,
-    query: (db: Db) => PromiseLike<A>,
+    query: (db: Db) => A | PromiseLike<A>,
     onConstraint?: (violation: ConstraintViolation) => E | undefined
   ) =>
     CurrentTransactions.use((inProgress) => {
@@ -362,10 +384,12 @@ export const makeDatabase = (
         attempt(
           operation,
           clientDb,
-          async (db) => {
-            if (secureDelete) await client.execute(secureDelete)
-            return query(db)
-          },
+          secureDelete === undefined
+            ? query
+            : async (db) => {
+                await client.execute(secureDelete)
+                return query(db)
+              },
           onConstraint
         )
       )
@@ -637,6 +661,9 @@ export const makeDatabase = (
 }
 
 const secureDeletePragma = "PRAGMA secure_delete = ON"
+
+const isPromiseLike = (u: unknown): u is PromiseLike<unknown> =>
+  typeof u === "object" && u !== null && typeof (u as { then?: unknown }).then === "function"
 
 /**
  * Whether a statement may change reference data, and so the token: anything but a read, a savepoint, or a

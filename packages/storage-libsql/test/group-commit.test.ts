@@ -1,7 +1,7 @@
 import { join } from "node:path"
 import { sampleOrganization } from "@cloudportal/core/testing"
 import { assert, describe, it } from "@effect/vitest"
-import { type Client, createClient, type InStatement, type TransactionMode } from "@libsql/client"
+import { type Client, createClient, type InStatement, type Transaction, type TransactionMode } from "@libsql/client"
 import { sql } from "drizzle-orm"
 import { Data, Deferred, Effect, Exit, Fiber, Layer, Option } from "effect"
 import {
@@ -12,6 +12,7 @@ import {
   SecureRandom,
   StorageError
 } from "../src/internal/core.ts"
+import type { ExecuteNow } from "../src/internal/execute-now.ts"
 import { LibsqlDatabase, layerDatabase, makeDatabase } from "../src/LibsqlDatabase.ts"
 import { layer } from "../src/LibsqlStorage.ts"
 import { record, verifyChain } from "./support/core.ts"
@@ -42,10 +43,20 @@ const counting = Effect.gen(function* () {
     counts.transactions++
     const execute = tx.execute.bind(tx)
     const commit = tx.commit.bind(tx)
-    tx.execute = (statement: InStatement) => {
+    const note = (statement: InStatement) =>
       counts.statements.push(typeof statement === "string" ? statement : statement.sql)
+    tx.execute = (statement: InStatement) => {
+      note(statement)
       return execute(statement)
     }
+    // The local client's transactions also run statements synchronously (`ExecuteNow`).
+    const now = tx as Transaction & Partial<ExecuteNow>
+    const executeNow = now.executeNow?.bind(tx)
+    if (executeNow !== undefined)
+      (now as { executeNow: ExecuteNow["executeNow"] }).executeNow = (statement) => {
+        note(statement)
+        return executeNow(statement)
+      }
     tx.commit = async () => {
       await commit()
       counts.commits++

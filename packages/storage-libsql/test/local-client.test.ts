@@ -4,6 +4,7 @@ import { join } from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { type Client, createClient, type InStatement, type ResultSet } from "@libsql/client"
 import * as fc from "fast-check"
+import type { ExecuteNow } from "../src/internal/execute-now.ts"
 import { createLocalClient } from "../src/internal/local-client.ts"
 import { localPath } from "../src/LibsqlDatabase.ts"
 
@@ -42,18 +43,27 @@ const visible = (rs: ResultSet) => ({
   json: rs.toJSON()
 })
 
+type DriverError = { name?: string; code?: string; extendedCode?: string; rawCode?: number }
+const failed = (e: DriverError) => ({
+  error: { name: e.name, code: e.code, extendedCode: e.extendedCode, rawCode: e.rawCode }
+})
+
 const both = async (clients: { local: Client; stock: Client }, statement: InStatement) => {
-  const answer = async (c: Client) =>
-    c
-      .execute(statement)
-      .then(visible, (e: { name?: string; code?: string; extendedCode?: string; rawCode?: number }) => ({
-        error: { name: e.name, code: e.code, extendedCode: e.extendedCode, rawCode: e.rawCode }
-      }))
+  const answer = async (c: Client) => c.execute(statement).then(visible, failed)
   return { local: await answer(clients.local), stock: await answer(clients.stock) }
 }
 
+/** The local client's synchronous answer (`executeNow`), a result or the error it throws. */
+const now = (client: Client, statement: InStatement) => {
+  try {
+    return visible((client as Client & ExecuteNow).executeNow(statement))
+  } catch (e) {
+    return failed(e as DriverError)
+  }
+}
+
 describe("the local client (file databases: each statement prepared once per connection)", () => {
-  it("answers every statement exactly as @libsql/client does: rows, types, counts and errors", async () => {
+  it("answers every statement exactly as @libsql/client does, also synchronously: rows, types, counts and errors", async () => {
     const clients = pair()
     const statements: Array<InStatement> = [
       "CREATE TABLE t (id text PRIMARY KEY NOT NULL, i integer, r real, b blob, n text, x)",
@@ -72,10 +82,14 @@ describe("the local client (file databases: each statement prepared once per con
       "SELECT * FROM missing",
       "SELEKT 1"
     ]
+    // The same statements run synchronously (`executeNow`) on a third database answer the same.
+    const synchronous = pair().local
     for (const s of statements) {
       const { local, stock } = await both(clients, s)
       assert.deepStrictEqual(local, stock, typeof s === "string" ? s : s.sql)
+      assert.deepStrictEqual(now(synchronous, s), stock, typeof s === "string" ? s : s.sql)
     }
+    synchronous.close()
     // Integers beyond 2^53 are refused on reading, not rounded.
     await clients.local.execute({ sql: "INSERT INTO t (id, i) VALUES ('big', ?)", args: [2n ** 60n] })
     await clients.stock.execute({ sql: "INSERT INTO t (id, i) VALUES ('big', ?)", args: [2n ** 60n] })

@@ -12,6 +12,7 @@ import type {
 } from "@libsql/client"
 import { LibsqlError } from "@libsql/client"
 import Database from "libsql"
+import type { ExecuteNow } from "./execute-now.ts"
 
 /**
  * A `Client` for a local database file with a statement cache per connection.
@@ -270,7 +271,7 @@ const beginStatement = (mode: TransactionMode): string => {
 
 const closedError = () => new LibsqlError("The client is closed", "CLIENT_CLOSED")
 
-class LocalTransaction implements Transaction {
+class LocalTransaction implements Transaction, ExecuteNow {
   constructor(
     private connection: Connection | undefined,
     private readonly release: (connection: Connection) => void
@@ -291,6 +292,10 @@ class LocalTransaction implements Transaction {
   }
 
   async execute(statement: InStatement): Promise<ResultSet> {
+    return run(this.open(), statement)
+  }
+
+  executeNow(statement: InStatement): ResultSet {
     return run(this.open(), statement)
   }
 
@@ -340,7 +345,7 @@ class LocalTransaction implements Transaction {
   }
 }
 
-class LocalClient implements Client {
+class LocalClient implements Client, ExecuteNow {
   private idle: Array<Connection> = []
   private readonly schema: SchemaGeneration = { value: 0 }
   private readonly borrowed = new Set<Connection>()
@@ -386,6 +391,10 @@ class LocalClient implements Client {
   async execute(statementOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {
     const statement: InStatement =
       typeof statementOrSql === "string" ? { sql: statementOrSql, args: args ?? [] } : statementOrSql
+    return this.withConnection((c) => run(c, statement))
+  }
+
+  executeNow(statement: InStatement): ResultSet {
     return this.withConnection((c) => run(c, statement))
   }
 

@@ -2,6 +2,7 @@ import type { InArgs, ResultSet } from "@libsql/client"
 import { getTableColumns, is, Param, Placeholder, SQL, sql, type Table } from "drizzle-orm"
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core"
 import type { Db } from "../LibsqlDatabase.ts"
+import { executeOn } from "./execute-now.ts"
 
 /**
  * A query built and prepared once per drizzle handle, then run with new values each time. Building a query's
@@ -28,19 +29,21 @@ export const placeholders = <T extends Table>(table: T): Record<keyof T["_"]["co
     Placeholder
   >
 
-/** A statement that writes and returns no rows (an INSERT of placeholders, or raw SQL drizzle cannot prepare). */
-type WriteStatement = SQL | { readonly toSQL: () => { readonly sql: string; readonly params: ReadonlyArray<unknown> } }
+/** A statement built once: a query or INSERT of placeholders, or raw SQL drizzle cannot prepare. */
+type Statement = SQL | { readonly toSQL: () => { readonly sql: string; readonly params: ReadonlyArray<unknown> } }
 
 const dialect = new SQLiteAsyncDialect()
 
 /**
- * A write whose SQL is built once and whose values are bound by name, run on the handle's client. drizzle's
- * own prepared run looks up the kind of every parameter again on each call (for an order's 23 columns a
- * measurable share beside SQLite's own work on a local database); here each parameter's binding is found
- * once. A placeholder of a column goes through the column's encoder, as drizzle's would; one in raw SQL is
- * bound as given.
+ * A statement whose SQL is built once and whose values are bound by name, run on the handle's client, now
+ * where the client can (`executeOn`). drizzle's own prepared run looks up the kind of every parameter again
+ * on each call (for an order's 23 columns a measurable share beside SQLite's own work on a local database)
+ * and always answers with a promise; here each parameter's binding is found once. A placeholder of a column
+ * goes through the column's encoder, as drizzle's would; one in raw SQL is bound as given. The answer is the
+ * driver's result set (rows as arrays by column index): for the statements of hot paths, which map it
+ * themselves.
  */
-export const preparedWrite = (build: (db: Db) => WriteStatement) => {
+export const preparedStatement = (build: (db: Db) => Statement) => {
   let compiled:
     | { readonly sql: string; readonly bind: ReadonlyArray<(values: Record<string, unknown>) => unknown> }
     | undefined
@@ -64,9 +67,9 @@ export const preparedWrite = (build: (db: Db) => WriteStatement) => {
     }
   }
   return (db: Db) => ({
-    run: (values: Record<string, unknown>): Promise<ResultSet> => {
+    run: (values: Record<string, unknown>): ResultSet | Promise<ResultSet> => {
       compiled ??= compile(db)
-      return db.$client.execute({ sql: compiled.sql, args: compiled.bind.map((b) => b(values)) as InArgs })
+      return executeOn(db.$client, { sql: compiled.sql, args: compiled.bind.map((b) => b(values)) as InArgs })
     }
   })
 }

@@ -1,8 +1,9 @@
 import { and, desc, eq, getTableColumns, gt, sql } from "drizzle-orm"
 import { Effect, Layer, type Schema } from "effect"
 import { AuditEvent, AuditLog, type ChainHead } from "../internal/core.ts"
+import { whenDone } from "../internal/execute-now.ts"
 import { fromJsonOrNull, toJsonOrNull } from "../internal/json.ts"
-import { placeholders, prepared, preparedWrite } from "../internal/prepared.ts"
+import { placeholders, prepared, preparedStatement } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import { LibsqlDatabase } from "../LibsqlDatabase.ts"
@@ -48,14 +49,14 @@ const headOf = prepared((db) =>
     .limit(1)
     .prepare()
 )
-const appendEvent = preparedWrite((db) => db.insert(auditEvents).values(placeholders(auditEvents)))
+const appendEvent = preparedStatement((db) => db.insert(auditEvents).values(placeholders(auditEvents)))
 
 const columns = Object.entries(getTableColumns(auditEvents)) as Array<[keyof AuditEventRow, { name: string }]>
 /**
  * The event, provided the chain's newest event is still the one whose hash it links to (or, for the first
  * event, that the chain is empty): one statement where a read of the head and an insert would be two.
  */
-const appendIfHead = preparedWrite(
+const appendIfHead = preparedStatement(
   () =>
     sql`INSERT INTO ${auditEvents} (${sql.raw(columns.map(([, c]) => `"${c.name}"`).join(", "))}) SELECT ${sql.join(
       columns.map(([field]) => sql.placeholder(field)),
@@ -82,9 +83,7 @@ export const layer: Layer.Layer<AuditLog, never, LibsqlDatabase> = Layer.effect(
     }
     const head = (chain: string, operation = "AuditLog.head") => read(operation, (db) => headOf(db).get({ chain }))
     const append = (event: AuditEvent, operation = "AuditLog.append") =>
-      write(operation, async (db) => {
-        await appendEvent(db).run(storable(auditEvents, toRow(event)))
-      })
+      Effect.asVoid(write(operation, (db) => appendEvent(db).run(storable(auditEvents, toRow(event)))))
     return AuditLog.of({
       head: (chain) => head(chain),
       append: (event) => append(event),
@@ -93,10 +92,10 @@ export const layer: Layer.Layer<AuditLog, never, LibsqlDatabase> = Layer.effect(
           const known = heads.get(chain)
           if (known !== undefined) {
             const event = yield* seal(known)
-            const linked = yield* write("AuditLog.appendNext", async (db) => {
+            const linked = yield* write("AuditLog.appendNext", (db) => {
               const row = storable(auditEvents, toRow(event))
               const linkedTo = row.sequence === 1 ? null : row.previousHash
-              return (await appendIfHead(db).run({ ...row, linkedTo })).rowsAffected === 1
+              return whenDone(appendIfHead(db).run({ ...row, linkedTo }), (result) => result.rowsAffected === 1)
             })
             if (linked) return remember(event)
             heads.delete(chain)

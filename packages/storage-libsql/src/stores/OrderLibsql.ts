@@ -14,8 +14,9 @@ import {
   rejectedStatuses,
   StaleOrderStatus
 } from "../internal/core.ts"
+import { whenDone } from "../internal/execute-now.ts"
 import { jsonColumn } from "../internal/json.ts"
-import { placeholders, prepared, preparedWrite } from "../internal/prepared.ts"
+import { placeholders, prepared, preparedStatement } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, fromMillisOrNull, toMillis, toMillisOrNull } from "../internal/time.ts"
 import type { ConstraintViolation } from "../LibsqlDatabase.ts"
@@ -106,7 +107,7 @@ export const scopeCondition = (scope: OrderScope): SQL | undefined => {
 
 const rejected = [...rejectedStatuses]
 
-const insertOrder = preparedWrite((db) => db.insert(orders).values(placeholders(orders)))
+const insertOrder = preparedStatement((db) => db.insert(orders).values(placeholders(orders)))
 const orderById = prepared((db) =>
   db
     .select()
@@ -114,7 +115,7 @@ const orderById = prepared((db) =>
     .where(eq(orders.id, sql.placeholder("id")))
     .prepare()
 )
-const countedSum = prepared((db) =>
+const countedSum = preparedStatement((db) =>
   db
     .select({ total: sql<number>`coalesce(sum(${orders.countedValueCents}), 0)` })
     .from(orders)
@@ -127,7 +128,6 @@ const countedSum = prepared((db) =>
         notInArray(orders.status, rejected)
       )
     )
-    .prepare()
 )
 
 /**
@@ -144,9 +144,7 @@ export const layer: Layer.Layer<OrderStore, never, LibsqlDatabase> = Layer.effec
       insert: (order) =>
         write(
           "OrderStore.insert",
-          async (db) => {
-            await insertOrder(db).run(storable(orders, toRow(order)))
-          },
+          (db) => whenDone(insertOrder(db).run(storable(orders, toRow(order))), () => undefined),
           (v: ConstraintViolation) =>
             (v.kind === "primaryKey" || v.kind === "unique") && v.message.includes("orders.id")
               ? new OrderAlreadyExists({ orderId: order.id })
@@ -246,10 +244,11 @@ export const layer: Layer.Layer<OrderStore, never, LibsqlDatabase> = Layer.effec
           ).map(toDomain)
         ),
       sumCountedValues: ({ customerId, offeringId, since }) =>
-        read("OrderStore.sumCountedValues", async (db) => {
-          const row = await countedSum(db).get({ customerId, offeringId, since: toMillis(since) })
-          return Money.cents(Number(row?.total ?? 0))
-        })
+        read("OrderStore.sumCountedValues", (db) =>
+          whenDone(countedSum(db).run({ customerId, offeringId, since: toMillis(since) }), (result) =>
+            Money.cents(Number(result.rows[0]?.[0] ?? 0))
+          )
+        )
     })
   })
 )
@@ -307,7 +306,7 @@ const fromHex = (hex: string): Uint8Array => {
   return bytes
 }
 
-const insertFolder = preparedWrite((db) => db.insert(contractFolders).values(placeholders(contractFolders)))
+const insertFolder = preparedStatement((db) => db.insert(contractFolders).values(placeholders(contractFolders)))
 
 /** Contract folders, one per order, written once (the primary key refuses a second) and never changed. */
 export const layerContractFolders: Layer.Layer<ContractFolderStore, never, LibsqlDatabase> = Layer.effect(
@@ -318,9 +317,7 @@ export const layerContractFolders: Layer.Layer<ContractFolderStore, never, Libsq
       insert: (f) =>
         write(
           "ContractFolderStore.insert",
-          async (db) => {
-            await insertFolder(db).run(storable(contractFolders, folderToRow(f)))
-          },
+          (db) => whenDone(insertFolder(db).run(storable(contractFolders, folderToRow(f))), () => undefined),
           (v) =>
             (v.kind === "primaryKey" || v.kind === "unique") && v.message.includes("contract_folders.order_id")
               ? new ContractFolderAlreadyExists({ orderId: f.orderId })

@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, lte, sql } from "drizzle-orm"
 import { Effect, Layer } from "effect"
 import { Notification, Outbox, OutboxMessage } from "../internal/core.ts"
 import { jsonColumn } from "../internal/json.ts"
-import { placeholders, preparedWrite } from "../internal/prepared.ts"
+import { placeholders, preparedStatement } from "../internal/prepared.ts"
 import { storable } from "../internal/text.ts"
 import { fromMillis, toMillis } from "../internal/time.ts"
 import { CurrentTransactions, LibsqlDatabase } from "../LibsqlDatabase.ts"
@@ -31,7 +31,7 @@ export const toDomain = (r: OutboxMessageRow): OutboxMessage =>
     lastError: r.lastError
   })
 
-const addMessage = preparedWrite((db) => db.insert(outboxMessages).values(placeholders(outboxMessages)))
+const addMessage = preparedStatement((db) => db.insert(outboxMessages).values(placeholders(outboxMessages)))
 
 /** Rows per INSERT of `addAll`: far below SQLite's limit of bound parameters (7 a row). */
 const rowsPerInsert = 100
@@ -41,7 +41,7 @@ const preparedUpTo = 16
 const fields = Object.keys(getTableColumns(outboxMessages)) as Array<keyof OutboxMessageRow>
 const insertsOf = new Map<number, ReturnType<typeof insertOf>>()
 const insertOf = (count: number) =>
-  preparedWrite((db) =>
+  preparedStatement((db) =>
     db
       .insert(outboxMessages)
       .values(
@@ -80,21 +80,22 @@ export const layer: Layer.Layer<Outbox, never, LibsqlDatabase> = Layer.effect(
     let redactedSinceTruncate = false
     return Outbox.of({
       add: (message) =>
-        write("Outbox.add", async (db) => {
-          await addMessage(db).run(storable(outboxMessages, toRow(message)))
-        }),
+        Effect.asVoid(write("Outbox.add", (db) => addMessage(db).run(storable(outboxMessages, toRow(message))))),
       // One multi-row INSERT: rowids follow the order of the VALUES, which `due` keeps among equal instants.
       addAll: (messages) =>
         messages.length === 0
           ? Effect.void
-          : write("Outbox.addAll", async (db) => {
-              const rows = messages.map((m) => storable(outboxMessages, toRow(m)))
-              if (rows.length === 1) await addMessage(db).run(rows[0]!)
-              else if (rows.length <= preparedUpTo) await insertMany(rows.length)(db).run(numbered(rows))
-              else
-                for (let i = 0; i < rows.length; i += rowsPerInsert)
-                  await db.insert(outboxMessages).values(rows.slice(i, i + rowsPerInsert))
-            }),
+          : Effect.asVoid(
+              write("Outbox.addAll", (db): unknown => {
+                const rows = messages.map((m) => storable(outboxMessages, toRow(m)))
+                if (rows.length === 1) return addMessage(db).run(rows[0]!)
+                if (rows.length <= preparedUpTo) return insertMany(rows.length)(db).run(numbered(rows))
+                return (async () => {
+                  for (let i = 0; i < rows.length; i += rowsPerInsert)
+                    await db.insert(outboxMessages).values(rows.slice(i, i + rowsPerInsert))
+                })()
+              })
+            ),
       due: (now, limit) =>
         read("Outbox.due", async (db) =>
           (
