@@ -3,7 +3,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
 import { Context, Deferred, Duration, Effect, Exit, Layer, Semaphore } from "effect"
 import { createLocalClient } from "#local-client"
 import { StorageError } from "./internal/core.ts"
-import { type ExecuteNow, executeOn, whenDone } from "./internal/execute-now.ts"
+import { type ExecuteNow, executeOn, isPromiseLike, whenDone } from "./internal/execute-now.ts"
 import { migrate } from "./Migrator.ts"
 import { referenceTables } from "./schema/reference-revision.ts"
 
@@ -661,9 +661,6 @@ export const makeDatabase = (
 }
 
 const secureDeletePragma = "PRAGMA secure_delete = ON"
-
-const isPromiseLike = (u: unknown): u is PromiseLike<unknown> =>
-  typeof u === "object" && u !== null && typeof (u as { then?: unknown }).then === "function"
 
 /**
  * Whether a statement may change reference data, and so the token: anything but a read, a savepoint, or a

@@ -15,6 +15,10 @@ export const executeOn = (client: Client | Transaction, statement: InStatement):
   return executeNow === undefined ? client.execute(statement) : executeNow.call(client, statement)
 }
 
-/** `f` of a result that is there now or will be: applied at once, or when the promise settles. */
-export const whenDone = <A, B>(result: A | Promise<A>, f: (value: A) => B): B | Promise<B> =>
-  result instanceof Promise ? result.then(f) : f(result)
+/** Whether an answer is still to come: a promise, or another thenable (a drizzle query). */
+export const isPromiseLike = (u: unknown): u is PromiseLike<unknown> =>
+  typeof u === "object" && u !== null && typeof (u as { then?: unknown }).then === "function"
+
+/** `f` of an answer that is there now or will be: applied at once, or when the promise settles. */
+export const whenDone = <A, B>(answer: A | PromiseLike<A>, f: (value: A) => B): B | PromiseLike<B> =>
+  isPromiseLike(answer) ? answer.then(f) : f(answer)

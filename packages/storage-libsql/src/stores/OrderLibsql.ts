@@ -142,13 +142,15 @@ export const layer: Layer.Layer<OrderStore, never, LibsqlDatabase> = Layer.effec
     const { read, write, transaction } = yield* LibsqlDatabase
     return OrderStore.of({
       insert: (order) =>
-        write(
-          "OrderStore.insert",
-          (db) => whenDone(insertOrder(db).run(storable(orders, toRow(order))), () => undefined),
-          (v: ConstraintViolation) =>
-            (v.kind === "primaryKey" || v.kind === "unique") && v.message.includes("orders.id")
-              ? new OrderAlreadyExists({ orderId: order.id })
-              : undefined
+        Effect.asVoid(
+          write(
+            "OrderStore.insert",
+            (db) => insertOrder(db).run(storable(orders, toRow(order))),
+            (v: ConstraintViolation) =>
+              (v.kind === "primaryKey" || v.kind === "unique") && v.message.includes("orders.id")
+                ? new OrderAlreadyExists({ orderId: order.id })
+                : undefined
+          )
         ),
       get: (id) =>
         read("OrderStore.get", async (db) => {
@@ -315,13 +317,15 @@ export const layerContractFolders: Layer.Layer<ContractFolderStore, never, Libsq
     const { read, write } = yield* LibsqlDatabase
     return ContractFolderStore.of({
       insert: (f) =>
-        write(
-          "ContractFolderStore.insert",
-          (db) => whenDone(insertFolder(db).run(storable(contractFolders, folderToRow(f))), () => undefined),
-          (v) =>
-            (v.kind === "primaryKey" || v.kind === "unique") && v.message.includes("contract_folders.order_id")
-              ? new ContractFolderAlreadyExists({ orderId: f.orderId })
-              : undefined
+        Effect.asVoid(
+          write(
+            "ContractFolderStore.insert",
+            (db) => insertFolder(db).run(storable(contractFolders, folderToRow(f))),
+            (v) =>
+              (v.kind === "primaryKey" || v.kind === "unique") && v.message.includes("contract_folders.order_id")
+                ? new ContractFolderAlreadyExists({ orderId: f.orderId })
+                : undefined
+          )
         ),
       get: (orderId) =>
         read("ContractFolderStore.get", async (db) => {
