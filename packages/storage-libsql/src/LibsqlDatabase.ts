@@ -2,6 +2,7 @@ import { type Client, createClient, type InStatement, type ResultSet, type Trans
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
 import { Context, Deferred, Duration, Effect, Exit, Layer, Semaphore } from "effect"
 import { createLocalClient } from "#local-client"
+import { requestsShareConnections } from "#request-isolation"
 import { StorageError } from "./internal/core.ts"
 import { type ExecuteNow, executeOn, isPromiseLike, whenDone } from "./internal/execute-now.ts"
 import { migrate } from "./Migrator.ts"
@@ -23,8 +24,8 @@ export interface LibsqlConfig {
   /** Apply the embedded migrations when the layer starts. Default true. */
   readonly migrate?: boolean | undefined
   /**
-   * The most units of work one group commit holds on a file or in memory; default 32, 1 turns group commit
-   * off. Remote databases never group.
+   * The most units of work one group commit holds; default 32, 1 turns group commit off. Always 1 on workerd,
+   * where a request's I/O is its own (`#request-isolation`).
    */
   readonly maxGroupUnits?: number | undefined
 }
@@ -96,8 +97,8 @@ export const CurrentTransactions = Context.Reference<ReadonlyMap<Client, OpenTra
  * request to commit with. Either way two writers would deadlock until a timeout. An in-memory database has
  * a single connection, so its reads take the permit too; file and remote reads run beside the writer.
  *
- * On files and in memory, write transactions that queue while one runs share the next one (group commit):
- * each unit of work in its own savepoint, one commit for all, every answer after that commit.
+ * Write transactions that queue while one runs share the next one (group commit): the units of work one after
+ * another in one transaction, one commit for all, every answer after that commit.
  */
 export class LibsqlDatabase extends Context.Service<
   LibsqlDatabase,
@@ -150,8 +151,8 @@ export interface DatabaseOptions {
   /** The client sets `PRAGMA secure_delete = ON` on each connection it opens (the local client does). */
   readonly secureDeleteOnConnect?: boolean | undefined
   /**
-   * The most units of work one group commit holds (files and memory; default 32). 1 turns group commit
-   * off: every unit is a transaction of its own. Remote databases never group (see `transaction`).
+   * The most units of work one group commit holds (default 32). 1 turns group commit off: every unit is a
+   * transaction of its own, as always on workerd (`#request-isolation`).
    */
   readonly maxGroupUnits?: number | undefined
 }
@@ -442,7 +443,7 @@ export const makeDatabase = (
       catch: (cause) => new StorageError({ operation: `transaction.${statement}`, cause })
     })
 
-  /** One unit of work, one write transaction: the path of remote databases and of `maxGroupUnits: 1`. */
+  /** One unit of work, one write transaction: the path of `maxGroupUnits: 1`. */
   const alone = <A, E, R>(effect: Effect.Effect<A, E, R>, inProgress: ReadonlyMap<Client, OpenTransaction>) =>
     serialized(
       Effect.acquireUseRelease(
@@ -456,9 +457,10 @@ export const makeDatabase = (
       )
     )
 
-  // Group commit. The database's limit under concurrent writers is one writer and one fsync per commit:
-  // units of work that queue while a group runs are run together by the next group, one after another in
-  // one SQLite transaction, and committed once. Every unit still runs in its own fiber (its services, its
+  // Group commit. The database's limit under concurrent writers is one writer and one fsync per commit (and on
+  // a server a round trip for BEGIN, for COMMIT and for the unit's token read): units of work that queue while
+  // a group runs are run together by the next group, one after another in one SQLite transaction, and
+  // committed once. Every unit still runs in its own fiber (its services, its
   // interruption); the group only tells it when its turn has come and, after the commit, whether its writes
   // are durable. No unit hears its outcome before the commit: a later unit decided on its group mates' writes
   // (an order's anti-splitting sum, a compare-and-set), so its answer, a failure included, holds only once
@@ -471,7 +473,7 @@ export const makeDatabase = (
   // the whole group (the failed unit included: its failure may rest on its mates' writes) queued again ahead
   // of everything else, to run in a group that gives each unit its own savepoint, so no unit runs more than
   // twice.
-  const maxGroupUnits = kind === "remote" ? 1 : Math.max(1, options.maxGroupUnits ?? defaultMaxGroupUnits)
+  const maxGroupUnits = requestsShareConnections ? Math.max(1, options.maxGroupUnits ?? defaultMaxGroupUnits) : 1
   const queue: Array<Unit> = []
   let driving = false
 

@@ -13,11 +13,12 @@ import {
   StorageError
 } from "../src/internal/core.ts"
 import type { ExecuteNow } from "../src/internal/execute-now.ts"
-import { LibsqlDatabase, layerDatabase, makeDatabase } from "../src/LibsqlDatabase.ts"
+import { LibsqlDatabase, layerDatabase } from "../src/LibsqlDatabase.ts"
 import { layer } from "../src/LibsqlStorage.ts"
 import { record, verifyChain } from "./support/core.ts"
 import { tempDir } from "./support/databases.ts"
 import { auditDraft } from "./support/fixtures.ts"
+import { startSqld } from "./support/sqld.ts"
 
 // Group commit: write transactions that queue while a group runs share the next group's one SQLite
 // transaction and its one commit (savepoints only when a group runs again after a unit failed mid-way). These tests make the queue deterministic by
@@ -137,7 +138,11 @@ const errorOf = <A, E>(exit: Exit.Exit<A, E>): E | undefined => Option.getOrUnde
 
 const fileUrl = Effect.map(tempDir, (dir) => `file:${join(dir, "group.db")}`)
 
-const urls = { file: fileUrl, memory: Effect.succeed(":memory:") } as const
+const urls = {
+  file: fileUrl,
+  memory: Effect.succeed(":memory:"),
+  sqld: Effect.map(startSqld(), (sqld) => sqld.url)
+} as const
 
 /** Every port on a fresh database of the kind, with the test's tables. */
 const withDatabase = <A, E, R>(kind: keyof typeof urls, body: Effect.Effect<A, E, R>) =>
@@ -145,7 +150,7 @@ const withDatabase = <A, E, R>(kind: keyof typeof urls, body: Effect.Effect<A, E
     Effect.provide(Effect.andThen(createTables, body), Layer.merge(layer({ url }), SecureRandom.layerWebCrypto))
   )
 
-for (const kind of ["file", "memory"] as const) {
+for (const kind of ["file", "memory", "sqld"] as const) {
   describe(`group commit on libSQL (${kind})`, () => {
     it.effect("a lone unit of work does not wait for company and needs no savepoint", () =>
       withDatabase(
@@ -618,26 +623,6 @@ describe("group commit on libSQL, configured off", () => {
         assert.isTrue(exits.every(Exit.isSuccess))
         assert.deepStrictEqual([counts.transactions, counts.commits], [9, 9])
       }).pipe(Effect.provide(layerDatabase({ url, maxGroupUnits: 1 })))
-    })
-  )
-})
-
-describe("group commit on libSQL (remote)", () => {
-  it.effect("a remote database runs every unit of work in a transaction of its own", () =>
-    Effect.gen(function* () {
-      // The kind decides, not the client: an in-memory client stands in for a server here.
-      const client = yield* Effect.acquireRelease(
-        Effect.sync(() => createClient({ url: ":memory:" })),
-        (c) => Effect.sync(() => c.close())
-      )
-      yield* Effect.gen(function* () {
-        yield* createTables
-        const counts = yield* counting
-        const exits = yield* queued(Array.from({ length: 8 }, (_, i) => insertRow(i)))
-        assert.isTrue(exits.every(Exit.isSuccess))
-        assert.deepStrictEqual([counts.transactions, counts.commits], [9, 9])
-        assert.isFalse(counts.statements.some((s) => /SAVEPOINT/iu.test(s)))
-      }).pipe(Effect.provideService(LibsqlDatabase, makeDatabase(client, "remote")))
     })
   )
 })

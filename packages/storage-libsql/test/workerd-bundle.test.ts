@@ -5,7 +5,7 @@ import { build } from "esbuild"
 const entry = fileURLToPath(new URL("../src/index.ts", import.meta.url))
 
 describe("runs where there is no file system (workerd)", () => {
-  it("the adapter bundles for workerd without Node built-ins or the native driver, migrations included", async () => {
+  it("the adapter bundles for workerd without Node built-ins or the native driver, migrations included, group commit off", async () => {
     const result = await build({
       entryPoints: [entry],
       bundle: true,
@@ -28,5 +28,8 @@ describe("runs where there is no file system (workerd)", () => {
     assert.deepStrictEqual(imports, [])
     const code = result.outputFiles[0]!.text
     assert.include(code, "CREATE TABLE `organizations`")
+    // A request's I/O is its own on workerd: no group commit across requests there.
+    assert.isTrue(inputs.some((i) => i.endsWith("src/internal/request-isolation-workerd.ts")))
+    assert.isFalse(inputs.some((i) => i.endsWith("src/internal/request-isolation.ts")))
   })
 })
