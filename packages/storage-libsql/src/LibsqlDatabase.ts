@@ -1,6 +1,6 @@
 import { type Client, createClient, type InStatement, type ResultSet, type Transaction } from "@libsql/client"
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql"
-import { Context, Deferred, Duration, Effect, Exit, Layer, Semaphore } from "effect"
+import { Clock, Context, Deferred, Duration, Effect, Exit, Layer, Semaphore } from "effect"
 import { createLocalClient } from "#local-client"
 import { requestsShareConnections } from "#request-isolation"
 import { StorageError } from "./internal/core.ts"
@@ -162,6 +162,14 @@ const returnTurns = 8
 
 /** Enough to share one fsync among the writers a busy server has waiting, few enough to bound their wait. */
 const defaultMaxGroupUnits = 32
+
+/**
+ * How long a group gives its units their turns; the units still waiting then go first in the next group. On
+ * a file a group of 32 takes milliseconds; over a slow link to a server each of its statements is a round
+ * trip, and sqld ends a transaction that runs longer than 5 seconds (its default), failing every unit of the
+ * group. One second leaves the last unit and the commit room.
+ */
+const groupTimeMs = 1_000
 
 /**
  * A unit of work waiting for, running in, or finished inside a group commit. The signals are replaced when the
@@ -485,9 +493,12 @@ export const makeDatabase = (
         return
       }
       const tx = began.value
+      const startedAt = yield* Clock.currentTimeMillis
       // A lone unit needs no savepoint: its failure rolls back the transaction. Nor does a first run.
       const savepoints = units.length > 1 && units.some((unit) => unit.again)
       const ran: Array<Unit> = []
+      // Units whose turn did not come before the group's time was up: the next group's first.
+      const postponed: Array<Unit> = []
       let kept = 0
       let broken: StorageError | undefined
       let rolledBack = false
@@ -498,6 +509,10 @@ export const makeDatabase = (
         }
         if (rolledBack) continue // queued again below, turn not yet given
         if (unit.left || Deferred.isDoneUnsafe(unit.done)) continue // interrupted while it waited for its turn
+        if (ran.length > 0 && (yield* Clock.currentTimeMillis) - startedAt >= groupTimeMs) {
+          postponed.push(unit)
+          continue
+        }
         if (savepoints) {
           const opened = yield* Effect.exit(control(tx, "SAVEPOINT unit"))
           if (Exit.isFailure(opened)) {
@@ -555,6 +570,7 @@ export const makeDatabase = (
             : yield* Effect.exit(Effect.as(commit(tx), "final" as const))
       yield* end(tx, broken === undefined && kept > 0 ? outcome : Exit.fail(undefined))
       for (const unit of ran) Deferred.doneUnsafe(unit.committed, outcome)
+      queue.unshift(...postponed)
     }).pipe(
       // Whatever happened, no unit is left waiting.
       Effect.onExit((exit) =>

@@ -4,6 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { type Client, createClient, type InStatement, type Transaction, type TransactionMode } from "@libsql/client"
 import { sql } from "drizzle-orm"
 import { Data, Deferred, Effect, Exit, Fiber, Layer, Option } from "effect"
+import { TestClock } from "effect/testing"
 import {
   AuditLog,
   Organization,
@@ -152,6 +153,23 @@ const withDatabase = <A, E, R>(kind: keyof typeof urls, body: Effect.Effect<A, E
 
 for (const kind of ["file", "memory", "sqld"] as const) {
   describe(`group commit on libSQL (${kind})`, () => {
+    it.effect("a group gives turns for a second at most: the units still waiting go first in the next group", () =>
+      withDatabase(
+        kind,
+        Effect.gen(function* () {
+          const counts = yield* counting
+          const { client } = yield* LibsqlDatabase
+          // The first unit takes two seconds (of the test clock): the group commits it alone.
+          const slow = Effect.andThen(insertRow(0), TestClock.adjust("2 seconds"))
+          const exits = yield* queued([slow, ...Array.from({ length: 7 }, (_, i) => insertRow(i + 1))])
+          assert.isTrue(exits.every(Exit.isSuccess))
+          // The group holding the queue open, the slow unit's group, and the rest together.
+          assert.deepStrictEqual([counts.transactions, counts.commits], [3, 3])
+          assert.deepStrictEqual(yield* rowsOf(client), [0, 1, 2, 3, 4, 5, 6, 7])
+        })
+      )
+    )
+
     it.effect("a lone unit of work does not wait for company and needs no savepoint", () =>
       withDatabase(
         kind,
