@@ -4,7 +4,7 @@ import { Clock, Context, Deferred, Duration, Effect, Exit, Layer, Semaphore } fr
 import { createLocalClient } from "#local-client"
 import { requestsShareConnections } from "#request-isolation"
 import { StorageError } from "./internal/core.ts"
-import { type ExecuteNow, executeOn, isPromiseLike, whenDone } from "./internal/execute-now.ts"
+import { executeOn, executesNow, isPromiseLike, whenDone } from "./internal/execute-now.ts"
 import { migrate } from "./Migrator.ts"
 import { referenceTables } from "./schema/reference-revision.ts"
 
@@ -209,7 +209,7 @@ export const makeDatabase = (
   const serialized = Semaphore.withPermit(writer)
   const clientDb: Db = drizzle({ client })
   // A client that runs statements synchronously (the local client) does so in its transactions too.
-  const executesNow = typeof (client as Partial<ExecuteNow>).executeNow === "function"
+  const transactionsExecuteNow = executesNow(client)
 
   // The write permit admits one transaction at a time, and a group runs its units one after another, so
   // "the open transaction" is one value. One drizzle handle for every transaction, forwarding to it, lets
@@ -249,7 +249,7 @@ export const makeDatabase = (
   }
   const inTransaction = {
     execute: async (statement: InStatement) => executeCounted(statement),
-    ...(executesNow ? { executeNow: executeCounted as (statement: InStatement) => ResultSet } : {}),
+    ...(transactionsExecuteNow ? { executeNow: executeCounted as (statement: InStatement) => ResultSet } : {}),
     batch: (statements: Array<InStatement>) => {
       const traits = statements.map((statement) => traitsOf(sqlOf(statement)))
       for (const { writesReference } of traits) if (writesReference) referenceWrites++

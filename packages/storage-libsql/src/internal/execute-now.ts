@@ -9,11 +9,13 @@ export interface ExecuteNow {
   readonly executeNow: (statement: InStatement) => ResultSet
 }
 
+/** Whether the client (or transaction) runs statements synchronously. */
+export const executesNow = (client: Client | Transaction): client is (Client | Transaction) & ExecuteNow =>
+  typeof (client as Partial<ExecuteNow>).executeNow === "function"
+
 /** Runs the statement synchronously where the client can (see `ExecuteNow`), through `execute` otherwise. */
-export const executeOn = (client: Client | Transaction, statement: InStatement): ResultSet | Promise<ResultSet> => {
-  const { executeNow } = client as Partial<ExecuteNow>
-  return executeNow === undefined ? client.execute(statement) : executeNow.call(client, statement)
-}
+export const executeOn = (client: Client | Transaction, statement: InStatement): ResultSet | Promise<ResultSet> =>
+  executesNow(client) ? client.executeNow(statement) : client.execute(statement)
 
 /** Whether an answer is still to come: a promise, or another thenable (a drizzle query). */
 export const isPromiseLike = (u: unknown): u is PromiseLike<unknown> =>
